@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// A C library found through pkg-config and installed from Debian's packages.
+func systemLibrary(_ name: String, pkgConfig: String, apt: [String]) -> Target {
+  .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt(apt)])
+}
+
+let package = Package(
+  name: "pl",
+  products: [
+    .executable(name: "pl-extract", targets: ["pl-extract"]),
+    .executable(name: "pl-load", targets: ["pl-load"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    // The record stream: JSON values, records, NDJSON codec, stage protocols, errors. No C, no CLI.
+    .target(name: "PLCore"),
+
+    // C libraries, each behind a Swift wrapper that owns its handles.
+    systemLibrary("CPLArchive", pkgConfig: "libarchive", apt: ["libarchive-dev"]),
+    systemLibrary("CPLXML2", pkgConfig: "libxml-2.0", apt: ["libxml2-dev"]),
+    systemLibrary("CPLPoppler", pkgConfig: "poppler-glib", apt: ["libpoppler-glib-dev"]),
+    systemLibrary("CPLSQLite3", pkgConfig: "sqlite3", apt: ["libsqlite3-dev"]),
+    systemLibrary("CPLCrypto", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
+    .target(name: "PLArchive", dependencies: ["CPLArchive"]),
+    .target(name: "PLXML", dependencies: ["CPLXML2"]),
+    .target(name: "PLPDF", dependencies: ["CPLPoppler"]),
+    .target(name: "PLSQLite", dependencies: ["CPLSQLite3"]),
+    .target(name: "PLDigest", dependencies: ["PLCore", "CPLCrypto"]),
+
+    // One library per stage.
+    .target(name: "PLExtract", dependencies: ["PLCore"]),
+    .target(name: "PLLoad", dependencies: ["PLCore", "PLSQLite"]),
+
+    // Shared command-line conventions: option groups, the runner, progress, summaries, metrics.
+    .target(name: "PLCommandLine", dependencies: [
+      "PLCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
+    // Thin executables: parse, build a plan, delegate.
+    .executableTarget(name: "pl-extract", dependencies: [
+      "PLExtract", "PLDigest", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+    .executableTarget(name: "pl-load", dependencies: [
+      "PLLoad", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
+    .testTarget(name: "PLCoreTests", dependencies: ["PLCore"]),
+    .testTarget(name: "PLExtractTests", dependencies: ["PLExtract", "PLCore"]),
+    .testTarget(name: "PLLoadTests", dependencies: ["PLLoad", "PLSQLite", "PLCore"]),
+    .testTarget(name: "WrapperTests", dependencies: ["PLArchive", "PLXML", "PLPDF", "PLDigest"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["PLCore"]),
+  ]
+)

@@ -1,0 +1,8 @@
+#ifndef CPLSQLITE3_SHIM_H
+#define CPLSQLITE3_SHIM_H
+#include <sqlite3.h>
+
+/// SQLITE_TRANSIENT casts -1 to a function pointer, which Swift cannot import.
+static inline sqlite3_destructor_type cpl_sqlite_transient(void) { return SQLITE_TRANSIENT; }
+static inline sqlite3_destructor_type cpl_sqlite_static(void) { return SQLITE_STATIC; }
+#endif
