@@ -265,7 +265,7 @@ public struct JSONParser {
         pos += 1
         if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
         guard let s = String(validating: slice, as: UTF8.self) else {
-          throw JSONSyntaxError(offset: start + invalidUTF8Offset(slice), message: "invalid UTF-8")
+          throw JSONSyntaxError(offset: start + (firstInvalidUTF8(slice) ?? 0), message: "invalid UTF-8")
         }
         return s
       }
@@ -363,20 +363,6 @@ public struct JSONParser {
 
   mutating func appendUTF8(_ scalar: Unicode.Scalar) {
     for unit in UTF8.encode(scalar)! { scratch.append(unit) }
-  }
-}
-
-/// The offset of the first byte of `bytes` that does not start or continue valid UTF-8.
-public func invalidUTF8Offset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-  var it = bytes.makeIterator()
-  var decoder = UTF8()
-  var offset = 0
-  while true {
-    switch decoder.decode(&it) {
-    case .scalarValue(let s): offset += UTF8.width(s)
-    case .emptyInput: return offset
-    case .error: return offset
-    }
   }
 }
 

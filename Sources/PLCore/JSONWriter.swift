@@ -78,22 +78,54 @@ public enum JSONWriter {
   /// Writes already-valid UTF-8 bytes as a JSON string.
   @inlinable
   public static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: ByteBuffer) {
+    var high: UInt64 = 0
+    writeString(bytes: bytes, high: &high, to: out)
+  }
+
+  /// Writes bytes as a JSON string and ORs every byte into `high`, so the caller learns
+  /// whether any was non-ASCII (and must be validated) without a second pass.
+  ///
+  /// Scans eight bytes at a time: a word with no control character, quote or backslash is
+  /// copied as it is; only words that hold one are looked at byte by byte.
+  @inlinable
+  public static func writeString(bytes: UnsafeBufferPointer<UInt8>, high: inout UInt64, to out: ByteBuffer) {
     out.reserve(bytes.count + 2)
     out.append(UInt8(ascii: "\""))
+    guard let base = bytes.baseAddress else {
+      out.append(UInt8(ascii: "\""))
+      return
+    }
+    let n = bytes.count
     var runStart = 0
     var i = 0
-    while i < bytes.count {
-      let b = bytes[i]
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    while i < n {
+      if i + 8 <= n {
+        let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        high |= x
+        let control = (x &- ones &* 0x20) & ~x & highs
+        let q = x ^ (ones &* 0x22)
+        let quote = (q &- ones) & ~q & highs
+        let s = x ^ (ones &* 0x5C)
+        let slash = (s &- ones) & ~s & highs
+        if control | quote | slash == 0 {
+          i += 8
+          continue
+        }
+      }
+      let b = base[i]
+      high |= UInt64(b)
       if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
         i += 1
         continue
       }
-      if runStart < i { out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+      if runStart < i { out.append(UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
       writeEscape(b, to: out)
       i += 1
       runStart = i
     }
-    if runStart < bytes.count { out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+    if runStart < n { out.append(UnsafeBufferPointer(start: base + runStart, count: n - runStart)) }
     out.append(UInt8(ascii: "\""))
   }
 

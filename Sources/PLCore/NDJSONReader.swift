@@ -12,6 +12,11 @@ public final class NDJSONReader: RecordSource {
     lines = LineReader(source: source, blockSize: blockSize)
   }
 
+  /// Reads from an input some of which may already have been read (to sniff its format).
+  public init(input: BlockBuffer) {
+    lines = LineReader(input: input)
+  }
+
   public var sourceName: String { lines.source.name }
   /// The line the last record came from.
   public var lineNumber: Int { lines.lineNumber }
@@ -23,6 +28,33 @@ public final class NDJSONReader: RecordSource {
         let record = try JSONParser.parseRecord(line)
         recordCount += 1
         return record
+      } catch {
+        throw describe(error, in: line)
+      }
+    }
+    return nil
+  }
+
+  /// A line read by `nextItem`: either a compact object that may be copied as it is, or a parsed record.
+  public enum Item {
+    /// One compact JSON object, already validated, valid until the next call, with the
+    /// place of its `_pl` member if it has one.
+    case compact(UnsafeBufferPointer<UInt8>, metaMember: Range<Int>?)
+    case record(Record)
+  }
+
+  /// Like `next()`, but a line that can pass through unchanged is not parsed (see `JSONScanner`).
+  public func nextItem() throws(PLError) -> Item? {
+    while let line = try lines.nextLine() {
+      if let scan = JSONScanner.scanCompact(line) {
+        recordCount += 1
+        return .compact(line, metaMember: scan.metaMember)
+      }
+      if isBlank(line) { continue }
+      do throws(JSONSyntaxError) {
+        let record = try JSONParser.parseRecord(line)
+        recordCount += 1
+        return .record(record)
       } catch {
         throw describe(error, in: line)
       }

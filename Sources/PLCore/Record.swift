@@ -51,3 +51,11 @@ public enum MetaKey {
   /// Why a record was rejected: a list of `{rule, field, code, message}`.
   public static let errors = "errors"
 }
+
+extension Record {
+  /// Sets `_pl.source` and `_pl.line` as the first members of the metadata, replacing old ones.
+  public mutating func setProvenance(source: String, line: Int) {
+    meta.removeAll { $0.key == MetaKey.source || $0.key == MetaKey.line }
+    meta.insert(contentsOf: [Field(MetaKey.source, .string(source)), Field(MetaKey.line, .integer(line))], at: 0)
+  }
+}

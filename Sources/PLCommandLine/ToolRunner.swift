@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import ArgumentParser
+import PLCore
+
+/// What a running command can reach: its options, counts, progress meter and terminal facts.
+public final class RunContext {
+  public let tool: String
+  public let options: CommonOptions
+  public let stats = RunStats()
+  public let terminal: Terminal
+  public private(set) var progress = Progress(enabled: false, totalBytes: nil)
+
+  init(tool: String, options: CommonOptions, terminal: Terminal) {
+    self.tool = tool
+    self.options = options
+    self.terminal = terminal
+  }
+
+  /// Starts the progress meter (only on a terminal and without --quiet) for `totalBytes` of input.
+  public func startProgress(totalBytes: Int?) {
+    progress = Progress(enabled: terminal.stderrIsTerminal && !options.quiet, totalBytes: totalBytes)
+  }
+
+  /// Prints a note for people on standard error (not with --quiet).
+  public func note(_ message: String) {
+    guard !options.quiet else { return }
+    progress.finish()
+    Terminal.writeError("\(tool): \(message)\n")
+  }
+}
+
+/// Runs a command's work the same way for all five tools.
+///
+/// It decides once: a closed standard output (`| head`) ends the run quietly with status 0;
+/// every other `PLError` is printed as `tool: source: place: message` on standard error and
+/// becomes the exit status of DESIGN.md; the summary line and the metrics file are written
+/// whether the run succeeded or not.
+public struct ToolRunner {
+  public let tool: String
+  public let options: CommonOptions
+
+  public init(tool: String, options: CommonOptions) {
+    self.tool = tool
+    self.options = options
+  }
+
+  public func run(_ body: (RunContext) throws(PLError) -> Void) throws(ExitCode) {
+    signal(SIGPIPE, SIG_IGN)
+    let context = RunContext(tool: tool, options: options, terminal: Terminal())
+    let start = monotonicSeconds()
+    var status = ExitStatus.ok
+    var errorText: String?
+    do {
+      try body(context)
+    } catch .brokenPipe {
+      status = .ok
+    } catch {
+      status = error.exitStatus
+      errorText = error.description
+    }
+    context.progress.finish()
+    if let errorText { report(errorText, color: context.terminal.useColor) }
+    let seconds = monotonicSeconds() - start
+    writeSummary(context, status: status, seconds: seconds, error: errorText)
+    if let path = options.metrics {
+      do {
+        try MetricsFile(path: path).write(
+          tool: tool, stats: context.stats, status: status, seconds: seconds, now: wallClockSeconds())
+      } catch {
+        report(error.description, color: context.terminal.useColor)
+        if status == .ok { status = error.exitStatus }
+      }
+    }
+    if status != .ok { throw ExitCode(status.rawValue) }
+  }
+
+  func report(_ message: String, color: Bool) {
+    let line = color ? "\(tool): \u{1B}[1;31m\(message)\u{1B}[0m\n" : "\(tool): \(message)\n"
+    Terminal.writeError(line)
+  }
+
+  func writeSummary(_ context: RunContext, status: ExitStatus, seconds: Double, error: String?) {
+    guard !options.quiet else { return }
+    let format: LogFormat
+    if let chosen = options.logFormat {
+      format = chosen
+    } else if context.terminal.stderrIsTerminal && status == .ok {
+      format = .text
+    } else {
+      return
+    }
+    switch format {
+    case .json:
+      Terminal.writeError(context.stats.summaryJSON(tool: tool, status: status, seconds: seconds, error: error) + "\n")
+    case .text:
+      if status == .ok { Terminal.writeError(context.stats.summaryText(tool: tool, seconds: seconds) + "\n") }
+    }
+  }
+}

@@ -1,0 +1,235 @@
+/// Checks that a line is one compact JSON object the toolkit can pass through as it is.
+///
+/// The pass-through of NDJSON (`pl-extract file.ndjson`) need not build values: a line that is
+/// valid JSON, holds no insignificant whitespace, no top-level `_pl` and nothing the parser
+/// would change (a lone surrogate escape) can be copied byte for byte, with `_pl` appended.
+/// `isPassThrough` answers true only for such lines; for anything else, invalid lines included,
+/// it answers false and the caller uses `JSONParser`, which also gives the precise error.
+public struct JSONScanner {
+  @usableFromInline let base: UnsafePointer<UInt8>
+  @usableFromInline let end: Int
+  @usableFromInline var pos = 0
+  /// Where the top-level `_pl` member starts (its key's quote) and ends (after its value).
+  var metaRange: Range<Int>?
+
+  @usableFromInline init(_ base: UnsafePointer<UInt8>, _ count: Int) {
+    self.base = base
+    self.end = count
+  }
+
+  /// What a scan found out about a compact line.
+  public struct Compact: Equatable {
+    /// The bytes of the top-level `_pl` member (`"_pl":{…}`), when there is one.
+    public var metaMember: Range<Int>?
+  }
+
+  /// Scans `line`: non-nil when it is exactly one compact JSON object whose `_pl`, if any,
+  /// is a single object member.
+  public static func scanCompact(_ line: UnsafeBufferPointer<UInt8>) -> Compact? {
+    guard let base = line.baseAddress, line.count >= 2, base[0] == UInt8(ascii: "{") else { return nil }
+    var scanner = JSONScanner(base, line.count)
+    guard scanner.object(depth: 1, topLevel: true) && scanner.pos == line.count else { return nil }
+    return Compact(metaMember: scanner.metaRange)
+  }
+
+  mutating func object(depth: Int, topLevel: Bool) -> Bool {
+    guard depth <= JSONParser.maxDepth else { return false }
+    pos += 1
+    if pos < end && base[pos] == UInt8(ascii: "}") {
+      pos += 1
+      return true
+    }
+    while true {
+      guard pos < end, base[pos] == UInt8(ascii: "\"") else { return false }
+      let keyStart = pos
+      let isMeta =
+        topLevel && pos + 4 < end && base[pos + 1] == UInt8(ascii: "_") && base[pos + 2] == UInt8(ascii: "p")
+        && base[pos + 3] == UInt8(ascii: "l") && base[pos + 4] == UInt8(ascii: "\"")
+      guard string() else { return false }
+      guard pos < end, base[pos] == UInt8(ascii: ":") else { return false }
+      pos += 1
+      if isMeta {
+        // One `_pl`, an object: anything else is for the parser to judge.
+        guard metaRange == nil, pos < end, base[pos] == UInt8(ascii: "{") else { return false }
+      }
+      guard value(depth: depth) else { return false }
+      if isMeta { metaRange = keyStart..<pos }
+      guard pos < end else { return false }
+      if base[pos] == UInt8(ascii: ",") {
+        pos += 1
+      } else if base[pos] == UInt8(ascii: "}") {
+        pos += 1
+        return true
+      } else {
+        return false
+      }
+    }
+  }
+
+  mutating func array(depth: Int) -> Bool {
+    guard depth <= JSONParser.maxDepth else { return false }
+    pos += 1
+    if pos < end && base[pos] == UInt8(ascii: "]") {
+      pos += 1
+      return true
+    }
+    while true {
+      guard value(depth: depth) else { return false }
+      guard pos < end else { return false }
+      if base[pos] == UInt8(ascii: ",") {
+        pos += 1
+      } else if base[pos] == UInt8(ascii: "]") {
+        pos += 1
+        return true
+      } else {
+        return false
+      }
+    }
+  }
+
+  mutating func value(depth: Int) -> Bool {
+    guard pos < end else { return false }
+    switch base[pos] {
+    case UInt8(ascii: "\""): return string()
+    case UInt8(ascii: "{"): return object(depth: depth + 1, topLevel: false)
+    case UInt8(ascii: "["): return array(depth: depth + 1)
+    case UInt8(ascii: "t"): return literal(0x74_72_75_65, 4)  // true
+    case UInt8(ascii: "f"): return literal(0x66_61_6C_73_65, 5)  // false
+    case UInt8(ascii: "n"): return literal(0x6E_75_6C_6C, 4)  // null
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number()
+    default: return false
+    }
+  }
+
+  mutating func literal(_ word: UInt64, _ length: Int) -> Bool {
+    guard pos + length <= end else { return false }
+    var v: UInt64 = 0
+    for k in 0..<length { v = v << 8 | UInt64(base[pos + k]) }
+    guard v == word else { return false }
+    pos += length
+    return true
+  }
+
+  @inline(__always) func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
+
+  mutating func number() -> Bool {
+    if base[pos] == UInt8(ascii: "-") { pos += 1 }
+    guard pos < end, isDigit(base[pos]) else { return false }
+    if base[pos] == UInt8(ascii: "0") {
+      pos += 1
+    } else {
+      while pos < end && isDigit(base[pos]) { pos += 1 }
+    }
+    if pos < end && base[pos] == UInt8(ascii: ".") {
+      pos += 1
+      guard pos < end, isDigit(base[pos]) else { return false }
+      while pos < end && isDigit(base[pos]) { pos += 1 }
+    }
+    if pos < end && base[pos] | 0x20 == UInt8(ascii: "e") {
+      pos += 1
+      if pos < end && (base[pos] == UInt8(ascii: "+") || base[pos] == UInt8(ascii: "-")) { pos += 1 }
+      guard pos < end, isDigit(base[pos]) else { return false }
+      while pos < end && isDigit(base[pos]) { pos += 1 }
+    }
+    // A digit right after "0" ("01") is not JSON; the next byte must end the number.
+    return pos >= end || !isDigit(base[pos])
+  }
+
+  /// A string from the opening quote at `pos`; checks escapes and UTF-8.
+  mutating func string() -> Bool {
+    pos += 1
+    let start = pos
+    var high: UInt64 = 0
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    while true {
+      while pos + 8 <= end {
+        let x = UnsafeRawPointer(base + pos).loadUnaligned(as: UInt64.self)
+        let control = (x &- ones &* 0x20) & ~x & highs
+        let q = x ^ (ones &* 0x22)
+        let quote = (q &- ones) & ~q & highs
+        let s = x ^ (ones &* 0x5C)
+        let slash = (s &- ones) & ~s & highs
+        if control | quote | slash != 0 { break }
+        high |= x
+        pos += 8
+      }
+      guard pos < end else { return false }
+      let b = base[pos]
+      if b == UInt8(ascii: "\"") {
+        let length = pos - start
+        pos += 1
+        if high & highs == 0 { return true }
+        return firstInvalidUTF8(UnsafeBufferPointer(start: base + start, count: length)) == nil
+      }
+      if b < 0x20 { return false }
+      if b == UInt8(ascii: "\\") {
+        pos += 1
+        guard pos < end else { return false }
+        switch base[pos] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+          UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+          pos += 1
+        case UInt8(ascii: "u"):
+          guard pos + 4 < end else { return false }
+          var v: UInt32 = 0
+          for k in 1...4 {
+            let h = base[pos + k]
+            let d: UInt8
+            switch h {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = h - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = h - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = h - UInt8(ascii: "A") + 10
+            default: return false
+            }
+            v = v << 4 | UInt32(d)
+          }
+          // Surrogate escapes go to the parser, which pairs them or replaces lone ones.
+          if v >= 0xD800 && v < 0xE000 { return false }
+          pos += 5
+        default:
+          return false
+        }
+        continue
+      }
+      high |= UInt64(b)
+      pos += 1
+    }
+  }
+}
+
+/// Where UTF-8 text is broken, if it is.
+///
+/// Returns the offset of the first byte that does not begin or continue a valid UTF-8
+/// sequence (overlong forms, surrogates and values past U+10FFFF are invalid), or nil.
+@inlinable
+public func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+  var i = 0
+  let n = bytes.count
+  while i < n {
+    let b = bytes[i]
+    if b < 0x80 {
+      i += 1
+      continue
+    }
+    let length: Int
+    var minNext: UInt8 = 0x80
+    var maxNext: UInt8 = 0xBF
+    switch b {
+    case 0xC2...0xDF: length = 2
+    case 0xE0: length = 3; minNext = 0xA0
+    case 0xE1...0xEC, 0xEE...0xEF: length = 3
+    case 0xED: length = 3; maxNext = 0x9F
+    case 0xF0: length = 4; minNext = 0x90
+    case 0xF1...0xF3: length = 4
+    case 0xF4: length = 4; maxNext = 0x8F
+    default: return i
+    }
+    guard i + length <= n else { return i }
+    let second = bytes[i + 1]
+    guard second >= minNext && second <= maxNext else { return i }
+    for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 { return i }
+    i += length
+  }
+  return nil
+}

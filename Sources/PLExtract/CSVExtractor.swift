@@ -1,0 +1,206 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import PLCore
+
+/// Options for reading delimited text.
+public struct CSVOptions: Sendable {
+  /// The field separator; nil detects it.
+  public var delimiter: UInt8?
+  /// False when the first row is data; keys are then the column numbers.
+  public var header = true
+  /// Keep rows whose field count differs from the header: extra fields are keyed by their
+  /// column number, missing ones are empty strings (Miller's --allow-ragged-csv-input).
+  public var allowRagged = false
+
+  public init(delimiter: UInt8? = nil, header: Bool = true, allowRagged: Bool = false) {
+    self.delimiter = delimiter
+    self.header = header
+    self.allowRagged = allowRagged
+  }
+}
+
+/// Writes the rows of a CSV/TSV source as NDJSON records, straight from the input bytes.
+///
+/// Values stay strings (typing is pl-clean's job). Each record carries `_pl.source` and
+/// `_pl.line` (the line where the row starts). This is the hot path of `pl-extract file.csv`,
+/// so keys are encoded once and values are escaped from the buffer without making Strings.
+public final class CSVExtractor {
+  let reader: CSVReader
+  let options: CSVOptions
+  let sourceName: String
+  var keys: [String] = []
+  /// `"key":` for each key, JSON-encoded once, one after another; key i is at
+  /// `keyOffsets[i]..<keyOffsets[i + 1]`.
+  let encodedKeys = ByteBuffer(capacity: 256)
+  var keyOffsets: [Int] = [0]
+  /// `"_pl":{"source":"…","line":` for this source.
+  var metaPrefix: [UInt8] = []
+  /// Holds a quoted field with its doubled quotes undone.
+  let scratch = ByteBuffer(capacity: 256)
+  public private(set) var recordCount = 0
+
+  public init(input: BlockBuffer, sourceName: String, options: CSVOptions) throws(PLError) {
+    reader = try CSVReader(input: input, delimiter: options.delimiter)
+    self.options = options
+    self.sourceName = sourceName
+    let prefix = ByteBuffer(capacity: 64)
+    prefix.append("\"_pl\":{\"source\":" as StaticString)
+    JSONWriter.writeString(sourceName, to: prefix)
+    prefix.append(",\"line\":" as StaticString)
+    metaPrefix = Array(prefix.bytes)
+  }
+
+  /// The delimiter used, and whether it was detected.
+  public var delimiter: UInt8 { reader.delimiter }
+  public var delimiterDetected: Bool { reader.delimiterDetected }
+  public var headerKeys: [String] { keys }
+
+  /// Reads the header row (when there is one). Must be called once before `writeNext`.
+  ///
+  /// - Returns: false when the input holds no rows at all.
+  public func readHeader() throws(PLError) -> Bool {
+    guard options.header else { return true }
+    guard try reader.nextRow() else { return false }
+    var names: [String] = []
+    for span in reader.spans {
+      names.append(try text(of: span, field: names.count + 1))
+    }
+    setKeys(CSVHeader.keys(from: names))
+    return true
+  }
+
+  func setKeys(_ newKeys: [String]) {
+    keys = newKeys
+    encodedKeys.removeAll()
+    keyOffsets = [0]
+    for key in newKeys {
+      JSONWriter.writeString(key, to: encodedKeys)
+      encodedKeys.append(UInt8(ascii: ":"))
+      keyOffsets.append(encodedKeys.count)
+    }
+  }
+
+  /// Writes the next row as one NDJSON line into `out`; false at the end of the input.
+  ///
+  /// - Throws: `PLError.malformed` for a row whose field count differs from the header
+  ///   (unless ragged rows are allowed), invalid UTF-8 or a NUL byte, naming the line.
+  @inline(__always)
+  public func writeNext(to out: ByteBuffer, includeMeta: Bool) throws(PLError) -> Bool {
+    guard try reader.nextRow() else { return false }
+    let spans = reader.spans
+    if !options.header && keys.count < spans.count { setKeys(CSVHeader.numbered(spans.count)) }
+    if spans.count != keys.count && !options.allowRagged {
+      let (what, n) = spans.count > keys.count ? ("more", spans.count) : ("fewer", spans.count)
+      throw PLError.malformed(
+        source: sourceName, location: .line(reader.rowLine),
+        message: "\(n) fields, \(what) than the \(keys.count) of the header (use --allow-ragged to keep such rows)")
+    }
+    out.append(UInt8(ascii: "{"))
+    for (i, span) in spans.enumerated() {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      if i < keys.count {
+        out.append(encodedKey(i))
+      } else {
+        JSONWriter.writeString(String(i + 1), to: out)
+        out.append(UInt8(ascii: ":"))
+      }
+      try writeValue(span, field: i + 1, to: out)
+    }
+    if spans.count < keys.count {
+      for i in spans.count..<keys.count {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        out.append(encodedKey(i))
+        out.append("\"\"" as StaticString)
+      }
+    }
+    if includeMeta {
+      if !spans.isEmpty || !keys.isEmpty { out.append(UInt8(ascii: ",")) }
+      metaPrefix.withUnsafeBufferPointer { out.append($0) }
+      out.append(decimal: reader.rowLine)
+      out.append("}}\n" as StaticString)
+    } else {
+      out.append("}\n" as StaticString)
+    }
+    recordCount += 1
+    return true
+  }
+
+  @inline(__always)
+  func encodedKey(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+    encodedKeys.bytes.extracting(keyOffsets[i]..<keyOffsets[i + 1])
+  }
+
+  /// Escapes one field as a JSON string, then checks for invalid UTF-8 and NUL bytes when
+  /// the escaping saw a byte that could be one (one pass over ordinary fields).
+  @inline(__always)
+  func writeValue(_ span: CSVSpan, field: Int, to out: ByteBuffer) throws(PLError) {
+    var bytes = reader.bytes(of: span)
+    if span.hasDoubledQuotes {
+      undoDoubledQuotes(bytes)
+      bytes = scratch.bytes
+    }
+    var high: UInt64 = 0
+    let before = out.count
+    JSONWriter.writeString(bytes: bytes, high: &high, to: out)
+    // A NUL byte is escaped as \u0000; seeing one means the output grew by five for it.
+    if high & 0x8080_8080_8080_8080 != 0 || out.count - before > bytes.count + 2 {
+      let hasNUL = bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
+      if hasNUL || high & 0x8080_8080_8080_8080 != 0 { try check(bytes, field: field, hasNUL: hasNUL) }
+    }
+  }
+
+  func undoDoubledQuotes(_ bytes: UnsafeBufferPointer<UInt8>) {
+    scratch.removeAll()
+    var skipNext = false
+    for b in bytes {
+      if skipNext {
+        skipNext = false
+        continue
+      }
+      scratch.append(b)
+      if b == UInt8(ascii: "\"") { skipNext = true }
+    }
+  }
+
+  func check(_ bytes: UnsafeBufferPointer<UInt8>, field: Int, hasNUL: Bool) throws(PLError) {
+    if hasNUL {
+      throw PLError.malformed(
+        source: sourceName, location: .line(reader.rowLine),
+        message: "NUL byte in field \(field) (a binary or UTF-16 file?)")
+    }
+    if let offset = firstInvalidUTF8(bytes) {
+      throw PLError.malformed(
+        source: sourceName, location: .line(reader.rowLine),
+        message: "invalid UTF-8 in field \(field) (byte 0x\(String(bytes[offset], radix: 16, uppercase: true))); is the file Latin-1?")
+    }
+  }
+
+  /// A field as a String, checked like a value.
+  func text(of span: CSVSpan, field: Int) throws(PLError) -> String {
+    var bytes = reader.bytes(of: span)
+    if span.hasDoubledQuotes {
+      undoDoubledQuotes(bytes)
+      bytes = scratch.bytes
+    }
+    var high: UInt8 = 0
+    var hasNUL = false
+    for b in bytes {
+      high |= b
+      hasNUL = hasNUL || b == 0
+    }
+    if hasNUL || high >= 0x80 { try check(bytes, field: field, hasNUL: hasNUL) }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The next row as a `Record` (for library users and tests; the extractor writes bytes).
+  public func nextRecord(includeMeta: Bool = true) throws(PLError) -> Record? {
+    let out = ByteBuffer(capacity: 256)
+    guard try writeNext(to: out, includeMeta: includeMeta) else { return nil }
+    do throws(JSONSyntaxError) {
+      return try JSONParser.parseRecord(UnsafeBufferPointer(rebasing: out.bytes.dropLast()))
+    } catch {
+      throw PLError.internalError("\(sourceName): line \(reader.rowLine): \(error.message)")
+    }
+  }
+}

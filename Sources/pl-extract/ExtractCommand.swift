@@ -1,0 +1,119 @@
+import ArgumentParser
+import PLCommandLine
+import PLCore
+import PLDigest
+import PLExtract
+
+@main
+struct ExtractCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pl-extract",
+    abstract: "Read lab data files and write their records as newline-delimited JSON.",
+    discussion: """
+      Reads each FILE in turn (standard input when there is none, or for -) and writes one JSON \
+      object per record to standard output. The format comes from the file name (.csv .txt .tsv \
+      .ndjson .jsonl .json) or, failing that, from the first bytes. Values stay text: converting \
+      types is pl-clean's job. Every record carries _pl.source and _pl.line (see pl-records(5)).
+      """,
+    version: PLVersion.string)
+
+  @Argument(help: ArgumentHelp("Input files; - or none for standard input.", valueName: "FILE"))
+  var files: [String] = []
+
+  @Option(help: "Input format: auto, ndjson, json, csv or tsv.")
+  var format: InputFormatArgument = .auto
+
+  @Option(
+    name: [.short, .long],
+    help: ArgumentHelp("Field delimiter of CSV input: a character, or tab, comma, semicolon, pipe (default: detected among , ; tab |).", valueName: "CHAR"))
+  var delimiter: DelimiterArgument?
+
+  @Flag(name: .customLong("no-header"), help: "CSV input has no header row; keys are the column numbers 1, 2, ….")
+  var noHeader = false
+
+  @Flag(
+    name: .customLong("allow-ragged"),
+    help: "Keep CSV rows with more or fewer fields than the header: extra fields are keyed by column number, missing ones are empty.")
+  var allowRagged = false
+
+  @OptionGroup var common: CommonOptions
+
+  func validate() throws {
+    if files.isEmpty && Terminal().stdinIsTerminal {
+      throw ValidationError("no input: give FILE arguments, or pipe data into standard input.")
+    }
+  }
+
+  func run() throws {
+    let plan = ExtractPlan(
+      inputs: files, format: format.value,
+      csv: CSVOptions(delimiter: delimiter?.byte, header: !noHeader, allowRagged: allowRagged),
+      includeMeta: !common.noMeta)
+    try ToolRunner(tool: "pl-extract", options: common).run { context throws(PLError) in
+      let observer = ExtractProgress(context: context, plan: plan)
+      try Extractor(plan: plan, output: OutputStream(), observer: observer).run()
+    }
+  }
+}
+
+/// Counts, hashes and shows progress for pl-extract's sources.
+final class ExtractProgress: ExtractObserver {
+  let context: RunContext
+  var digest: SHA256Digest?
+  var bytesBefore = 0
+  var recordsBefore = 0
+
+  init(context: RunContext, plan: ExtractPlan) {
+    self.context = context
+    let sizes = plan.inputs.map { path -> Int? in
+      path == "-" ? nil : (try? ByteSource(path: path))?.size
+    }
+    context.startProgress(totalBytes: sizes.contains(where: { $0 == nil }) ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) })
+  }
+
+  func sourceOpened(_ source: ByteSource) {
+    digest = try? SHA256Digest()
+    if let digest { source.observers.append(digest) }
+  }
+
+  func recordsWritten(_ records: Int, bytesRead: Int) {
+    context.progress.update(bytes: bytesBefore + bytesRead, records: recordsBefore + records)
+  }
+
+  func sourceFinished(_ source: ByteSource, records: Int, details: [Field]) {
+    bytesBefore += source.bytesRead
+    recordsBefore += records
+    context.stats.recordsIn += records
+    context.stats.recordsOut += records
+    context.stats.sources.append(
+      SourceStat(name: source.name, bytes: source.bytesRead, records: records, sha256: digest?.finalize(), details: details))
+  }
+}
+
+/// `--format`, parsed from its name.
+struct InputFormatArgument: ExpressibleByArgument {
+  let value: InputFormat
+  init?(argument: String) {
+    guard let format = InputFormat(rawValue: argument.lowercased()) else { return nil }
+    value = format
+  }
+  static let auto = InputFormatArgument(argument: "auto")!
+  static var allValueStrings: [String] { InputFormat.allCases.map(\.rawValue) }
+}
+
+/// `--delimiter`: one ASCII character or its name.
+struct DelimiterArgument: ExpressibleByArgument {
+  let byte: UInt8
+  init?(argument: String) {
+    switch argument.lowercased() {
+    case "tab", "\\t", "\t": byte = 0x09
+    case "comma": byte = UInt8(ascii: ",")
+    case "semicolon": byte = UInt8(ascii: ";")
+    case "pipe": byte = UInt8(ascii: "|")
+    default:
+      guard argument.utf8.count == 1, let b = argument.utf8.first, b != UInt8(ascii: "\""), b != 0x0A, b != 0x0D
+      else { return nil }
+      byte = b
+    }
+  }
+}
