@@ -24,7 +24,7 @@ public struct CommonOptions: ParsableArguments {
       valueName: "FILE"))
   public var metrics: String?
 
-  @Flag(name: .customLong("no-meta"), help: "Leave the _pl metadata out of the output.")
+  @Flag(name: .customLong("no-meta"), help: "Leave the _pl metadata out of what is written.")
   public var noMeta = false
 
   public init() {}

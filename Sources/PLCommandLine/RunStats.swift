@@ -27,8 +27,10 @@ public final class RunStats {
   public var recordsOut = 0
   public var rejected = 0
   public var sources: [SourceStat] = []
-  /// Tool-specific members of the summary (the table loaded, columns added).
+  /// Tool-specific members of the JSON summary (the table loaded, columns added).
   public var extra: [Field] = []
+  /// Tool-specific words for the text summary ("into lab.sqlite:results (created)").
+  public var textDetail: String?
 
   public init() {}
 
@@ -65,15 +67,10 @@ public final class RunStats {
 
   /// The summary as one line for people.
   func summaryText(tool: String, seconds: Double) -> String {
-    var parts = ["\(recordsIn) records in", "\(recordsOut) out", "\(rejected) rejected"]
-    for field in extra {
-      switch field.value {
-      case .string(let s): parts.append("\(field.key) \(s)")
-      case .number(let n): parts.append("\(field.key) \(n)")
-      default: parts.append("\(field.key) \(JSONWriter.string(field.value))")
-      }
-    }
-    let sourceCount = sources.count == 1 ? "1 source" : "\(sources.count) sources"
-    return "\(tool): \(sourceCount), " + parts.joined(separator: ", ") + " in \(formatFixed(seconds, digits: 2)) s"
+    var text = "\(tool): "
+    if !sources.isEmpty { text += sources.count == 1 ? "1 source, " : "\(sources.count) sources, " }
+    text += "\(recordsIn) records in, \(recordsOut) out, \(rejected) rejected"
+    if let textDetail { text += ", " + textDetail }
+    return text + " in \(formatFixed(seconds, digits: 2)) s"
   }
 }

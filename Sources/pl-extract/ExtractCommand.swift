@@ -17,6 +17,8 @@ struct ExtractCommand: ParsableCommand {
       """,
     version: PLVersion.string)
 
+  static func main() { CommandMain.run(ExtractCommand.self) }
+
   @Argument(help: ArgumentHelp("Input files; - or none for standard input.", valueName: "FILE"))
   var files: [String] = []
 

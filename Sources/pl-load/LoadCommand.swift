@@ -1,0 +1,81 @@
+import ArgumentParser
+import PLCommandLine
+import PLCore
+import PLLoad
+
+@main
+struct LoadCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "pl-load",
+    abstract: "Load newline-delimited JSON records into a SQLite table.",
+    discussion: """
+      Reads records from each FILE (standard input when there is none, or for -) and inserts them \
+      into TABLE of the SQLite database DATABASE, creating the file and the table when missing. \
+      Column types are inferred from the first 1000 records (INTEGER, REAL, TEXT); keys that appear \
+      later become new columns. The _pl metadata is stored as JSON text in a _pl column. The whole \
+      load is one transaction: on any error, or if the run is killed, the table is left as it was.
+      """,
+    version: PLVersion.string)
+
+  static func main() { CommandMain.run(LoadCommand.self) }
+
+  @Argument(help: ArgumentHelp("The SQLite database file (created when missing).", valueName: "DATABASE"))
+  var database: String
+
+  @Argument(help: ArgumentHelp("Input files of NDJSON records; - or none for standard input.", valueName: "FILE"))
+  var files: [String] = []
+
+  @Option(name: [.short, .long], help: ArgumentHelp("The table to load into (created when missing).", valueName: "TABLE"))
+  var table: String
+
+  @Flag(
+    name: .customLong("detect-types"),
+    help: "Give new columns INTEGER or REAL type when their text values are all plain numbers (\"12.30\", not \"007\").")
+  var detectTypes = false
+
+  @OptionGroup var common: CommonOptions
+
+  func validate() throws {
+    if table.isEmpty { throw ValidationError("--table must not be empty.") }
+    if files.isEmpty && Terminal().stdinIsTerminal {
+      throw ValidationError("no input: give FILE arguments, or pipe records into standard input.")
+    }
+  }
+
+  func run() throws {
+    let plan = LoadPlan(
+      databasePath: database, table: table, inputs: files,
+      options: SQLiteLoadOptions(includeMeta: !common.noMeta, detectTypes: detectTypes))
+    try ToolRunner(tool: "pl-load", options: common).run { context throws(PLError) in
+      let observer = LoadProgress(context: context, plan: plan)
+      let report = try Loader(plan: plan).run(observer: observer)
+      context.stats.recordsIn = report.rowsInserted
+      context.stats.recordsOut = report.rowsInserted
+      context.stats.extra = [
+        Field("database", .string(report.database)),
+        Field("table", .string(report.table)),
+        Field("table_created", .bool(report.tableCreated)),
+        Field("columns_added", .array(report.columnsAdded.map { .string($0) })),
+      ]
+      var detail = "into \(report.database):\(report.table)"
+      if report.tableCreated { detail += " (created)" }
+      if !report.columnsAdded.isEmpty { detail += " (new columns: \(report.columnsAdded.joined(separator: ", ")))" }
+      context.stats.textDetail = detail
+    }
+  }
+}
+
+/// Shows pl-load's progress on a terminal.
+final class LoadProgress: LoadObserver {
+  let context: RunContext
+
+  init(context: RunContext, plan: LoadPlan) {
+    self.context = context
+    let sizes = plan.inputs.map { path -> Int? in path == "-" ? nil : (try? ByteSource(path: path))?.size }
+    context.startProgress(totalBytes: sizes.contains(where: { $0 == nil }) ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) })
+  }
+
+  func progress(records: Int, bytesRead: Int) {
+    context.progress.update(bytes: bytesRead, records: records)
+  }
+}
