@@ -1,0 +1,26 @@
+/// What a load did to its table, for the summary on standard error and for metrics.
+///
+/// Filled in as the load runs and final after `SQLiteSink.finish()`; after `abort()` it says
+/// that nothing was loaded, because the transaction was rolled back.
+public struct LoadReport: Equatable, Sendable {
+  /// The database file, as given.
+  public var database: String
+  /// The table, as given.
+  public var table: String
+  /// Rows inserted into the table.
+  public var rowsInserted: Int
+  /// True when the load created the table.
+  public var tableCreated: Bool
+  /// Columns added to the table with `ALTER TABLE … ADD COLUMN`, in the order they were added.
+  /// Columns of a table the load created are not listed, except those added after the
+  /// inference sample.
+  public var columnsAdded: [String]
+
+  public init(database: String, table: String, rowsInserted: Int = 0, tableCreated: Bool = false, columnsAdded: [String] = []) {
+    self.database = database
+    self.table = table
+    self.rowsInserted = rowsInserted
+    self.tableCreated = tableCreated
+    self.columnsAdded = columnsAdded
+  }
+}

@@ -1,0 +1,28 @@
+/// How `SQLiteSink` maps records to a table.
+///
+/// Kept apart from the sink so that the command line can validate flags into one value and
+/// tests can state a load's configuration in one line.
+public struct SQLiteLoadOptions: Equatable, Sendable {
+  /// Store each record's `_pl` metadata as compact JSON text in a `_pl` TEXT column (NULL for
+  /// records without metadata). When false, no `_pl` column is created, added or written.
+  public var includeMeta: Bool
+  /// Give new columns a numeric type when their sampled strings are all plain decimal numbers
+  /// (`"42"`, `"-4"`, `"12.30"`), as sqlite-utils' `--detect-types` does. Strings that a person
+  /// may mean as text (`"007"`, `"+5"`, `" 1"`, `"1e3"`, `"-0"`) keep a column TEXT.
+  public var detectTypes: Bool
+  /// How many records are buffered to infer the types of new columns (at least 1). Columns that
+  /// first appear later get the type of their first non-null value.
+  public var inferenceSample: Int
+  /// How long to wait for another writer's lock before failing with exit status 75.
+  public var lockTimeout: Duration
+
+  public init(
+    includeMeta: Bool = true, detectTypes: Bool = false, inferenceSample: Int = 1000,
+    lockTimeout: Duration = .seconds(5)
+  ) {
+    self.includeMeta = includeMeta
+    self.detectTypes = detectTypes
+    self.inferenceSample = inferenceSample
+    self.lockTimeout = lockTimeout
+  }
+}
