@@ -1,0 +1,222 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import CPLXML2
+
+/// Initialises libxml2 once per process, before any reader exists: `xmlInitParser` is not
+/// safe to run from two threads at once, and Swift runs a global's initialiser exactly once.
+private let libxml2Initialised: Void = xmlInitParser()
+
+/// A forward-only cursor over the nodes of an XML document, over libxml2's xmlTextReader.
+///
+/// Instrument exports and spreadsheet parts can be large, so documents are streamed, never
+/// loaded as a tree. The parser is configured for hostile input: no network
+/// (`XML_PARSE_NONET`), no entity substitution (no `XML_PARSE_NOENT`), no external DTD
+/// loading, and libxml2's size limits kept (no `XML_PARSE_HUGE`). A reference to a declared
+/// entity is refused with `XMLError.entityReference` rather than expanded or silently dropped.
+///
+/// Contract: call `read()` until it returns false; after it returns true the node properties
+/// (`nodeType`, `name`, `value`, …) describe the current node, and are only valid until the
+/// next `read()`. Any error in the document, even one libxml2 could recover from, ends the
+/// reading: that `read()` and every later one throw the same error. Not thread-safe; use one
+/// reader per thread.
+public final class XMLReader {
+  /// The path or the name given, used in messages.
+  public let source: String
+
+  /// The xmlTextReader; owned, freed in `deinit` only.
+  private let reader: xmlTextReaderPtr
+  /// The file descriptor of a document read from a path (xmlReaderForFd does not close it).
+  private let descriptor: Int32?
+  /// A copy of an in-memory document: xmlReaderForMemory reads it in place, without copying.
+  private let buffer: UnsafeMutableRawBufferPointer?
+  private let errors = XMLErrorCollector()
+  private var failure: XMLError?
+
+  /// `XML_PARSE_NONET` and big line numbers; deliberately without NOENT, DTDLOAD, DTDATTR,
+  /// XINCLUDE and HUGE.
+  private static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)
+
+  /// Opens the XML file at `path`.
+  ///
+  /// - Throws: `XMLError.cannotOpen` when the file cannot be opened or is a directory.
+  public init(path: String) throws(XMLError) {
+    _ = libxml2Initialised
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw .cannotOpen(source: path, message: String(cString: strerror(errno))) }
+    var info = stat()
+    if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+      close(fd)
+      throw .cannotOpen(source: path, message: "is a directory, not a file")
+    }
+    guard let reader = xmlReaderForFd(fd, path, nil, Self.options) else {
+      close(fd)
+      throw .cannotOpen(source: path, message: "libxml2 could not create a reader")
+    }
+    self.source = path
+    self.reader = reader
+    self.descriptor = fd
+    self.buffer = nil
+    errors.install(on: reader)
+  }
+
+  /// Reads a document held in memory; `name` stands for it in messages.
+  ///
+  /// The bytes are copied once, because libxml2 reads the buffer in place for the reader's
+  /// whole life.
+  ///
+  /// - Throws: `XMLError.cannotOpen` when the document is larger than libxml2 accepts (2 GiB).
+  public init(bytes: [UInt8], name: String = "(memory)") throws(XMLError) {
+    _ = libxml2Initialised
+    guard bytes.count < Int(Int32.max) else {
+      throw .cannotOpen(source: name, message: "an in-memory XML document must be smaller than 2 GiB")
+    }
+    let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+    copy.initializeMemory(as: UInt8.self, repeating: 0)
+    bytes.withUnsafeBytes { copy.copyMemory(from: $0) }
+    let base = copy.baseAddress!.assumingMemoryBound(to: CChar.self)
+    guard let reader = xmlReaderForMemory(base, Int32(bytes.count), name, nil, Self.options) else {
+      copy.deallocate()
+      throw .cannotOpen(source: name, message: "libxml2 could not create a reader")
+    }
+    self.source = name
+    self.reader = reader
+    self.descriptor = nil
+    self.buffer = copy
+    errors.install(on: reader)
+  }
+
+  /// Reads a document held in a string; `name` stands for it in messages.
+  public convenience init(string: String, name: String = "(memory)") throws(XMLError) {
+    try self.init(bytes: Array(string.utf8), name: name)
+  }
+
+  deinit {
+    xmlFreeTextReader(reader)
+    if let descriptor { close(descriptor) }
+    buffer?.deallocate()
+  }
+
+  /// Moves to the next node; returns false at the end of the document.
+  ///
+  /// - Throws: `XMLError.malformed` with libxml2's message and line when the document is not
+  ///   well-formed; `XMLError.entityReference` on a reference to a declared entity.
+  public func read() throws(XMLError) -> Bool {
+    if let failure { throw failure }
+    let status = xmlTextReaderRead(reader)
+    if let first = errors.errors.first {
+      throw fail(.malformed(source: source, line: first.line, column: first.column, message: first.message))
+    }
+    switch status {
+    case 1:
+      if xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue) {
+        throw fail(.entityReference(source: source, line: line, name: name))
+      }
+      return true
+    case 0:
+      return false
+    default:
+      let line = Int(xmlTextReaderGetParserLineNumber(reader))
+      throw fail(.malformed(source: source, line: line, column: nil, message: "libxml2 stopped reading"))
+    }
+  }
+
+  /// The kind of the current node.
+  public var nodeType: XMLNodeType {
+    switch UInt32(xmlTextReaderNodeType(reader)) {
+    case XML_READER_TYPE_ELEMENT.rawValue: .element
+    case XML_READER_TYPE_END_ELEMENT.rawValue: .endElement
+    case XML_READER_TYPE_TEXT.rawValue, XML_READER_TYPE_WHITESPACE.rawValue,
+      XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue:
+      .text
+    case XML_READER_TYPE_CDATA.rawValue: .cdata
+    default: .other
+    }
+  }
+
+  /// The qualified name of the current node (`x:sheet`); `#text` and the like for nodes
+  /// without a name.
+  public var name: String { Self.string(xmlTextReaderConstName(reader)) ?? "" }
+
+  /// The name without its namespace prefix (`sheet`).
+  public var localName: String { Self.string(xmlTextReaderConstLocalName(reader)) ?? "" }
+
+  /// The namespace URI of the current node, if it has one.
+  public var namespaceURI: String? { Self.string(xmlTextReaderConstNamespaceUri(reader)) }
+
+  /// The text of a text or CDATA node; nil for elements.
+  public var value: String? { Self.string(xmlTextReaderConstValue(reader)) }
+
+  /// How deep the current node is; the root element is at depth 0.
+  public var depth: Int { Int(xmlTextReaderDepth(reader)) }
+
+  /// Whether the current element was written `<a/>`, so that no `endElement` follows.
+  public var isEmptyElement: Bool { xmlTextReaderIsEmptyElement(reader) == 1 }
+
+  /// The line libxml2 recorded for the current node: for an element, the line on which its
+  /// start tag ends (an end tag reports its element's line); the parser's current line when
+  /// libxml2 kept none for the node.
+  public var line: Int {
+    if let node = xmlTextReaderCurrentNode(reader) {
+      let line = xmlGetLineNo(node)
+      if line > 0 { return Int(line) }
+    }
+    return Int(xmlTextReaderGetParserLineNumber(reader))
+  }
+
+  /// The attributes of the current element as (qualified name, value), in document order;
+  /// namespace declarations (`xmlns:x`) come first, as libxml2 keeps them apart.
+  ///
+  /// - Throws: `XMLError.entityReference` when a value refers to a declared entity (reading
+  ///   it would expand the entity).
+  public func attributes() throws(XMLError) -> [(name: String, value: String)] {
+    if let failure { throw failure }
+    guard xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ELEMENT.rawValue),
+      xmlTextReaderHasAttributes(reader) == 1
+    else { return [] }
+    let count = Int(xmlTextReaderAttributeCount(reader))
+    var result: [(name: String, value: String)] = []
+    result.reserveCapacity(count)
+    defer { _ = xmlTextReaderMoveToElement(reader) }
+    for index in 0..<count {
+      // Reading a value leaves the cursor on its last part, from where libxml2 cannot step
+      // to the next attribute, so each attribute is reached by its number.
+      guard xmlTextReaderMoveToAttributeNo(reader, Int32(index)) == 1 else { break }
+      let attributeName = name
+      // Walking the value's parts, instead of asking libxml2 for the whole value, is what
+      // keeps an entity reference from being expanded behind our back.
+      var value = ""
+      while xmlTextReaderReadAttributeValue(reader) == 1 {
+        if xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue) {
+          let entity = name
+          _ = xmlTextReaderMoveToElement(reader)
+          throw fail(.entityReference(source: source, line: line, name: entity))
+        }
+        value += Self.string(xmlTextReaderConstValue(reader)) ?? ""
+      }
+      result.append((attributeName, value))
+    }
+    return result
+  }
+
+  /// The value of the attribute with qualified name `name` on the current element, if any.
+  ///
+  /// - Throws: as `attributes()`.
+  public func attribute(_ name: String) throws(XMLError) -> String? {
+    try attributes().first { $0.name == name }?.value
+  }
+
+  private static func string(_ text: UnsafePointer<xmlChar>?) -> String? {
+    text.map { String(cString: $0) }
+  }
+
+  /// Records `error` as the reader's final state and returns it for throwing.
+  private func fail(_ error: XMLError) -> XMLError {
+    failure = error
+    return error
+  }
+}
