@@ -62,10 +62,20 @@ public final class BlockBuffer {
     }
     end += n
     if atStart {
-      // A byte-order mark may arrive split across small reads from a pipe: wait for three bytes.
-      if end < 3 { return shift }
+      // A byte-order mark may arrive split across small reads from a pipe: read on until it is
+      // whole or cannot be one, so that no reader ever sees part of it. Only the very first
+      // bytes of the source are looked at: later, `storage[0]` is the middle of the input.
       atStart = false
-      if storage[0] == 0xEF && storage[1] == 0xBB && storage[2] == 0xBF { start = 3 }
+      let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
+      while end < 3 && (0..<end).allSatisfy({ storage[$0] == mark[$0] }) {
+        let more = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[end...]))
+        if more == 0 {
+          eof = true
+          break
+        }
+        end += more
+      }
+      if end >= 3 && storage[0] == 0xEF && storage[1] == 0xBB && storage[2] == 0xBF { start = 3 }
     }
     return shift
   }

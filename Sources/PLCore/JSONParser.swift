@@ -110,10 +110,10 @@ public struct JSONParser {
       skipWhitespace()
       guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw unexpected("'\"' (a key)") }
       let keyStart = pos
-      let isMeta =
-        pos + 4 < bytes.count && bytes[pos + 1] == UInt8(ascii: "_") && bytes[pos + 2] == UInt8(ascii: "p")
-        && bytes[pos + 3] == UInt8(ascii: "l") && bytes[pos + 4] == UInt8(ascii: "\"")
       let key = try parseString()
+      // Compared after decoding: `"\u005fpl"` is `_pl` too, and kept as a user field it would
+      // be written back as `"_pl"` and change meaning on the next read.
+      let isMeta = key.utf8.count == 3 && key == Record.metaKey
       skipWhitespace()
       guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw unexpected("':'") }
       pos += 1
@@ -158,7 +158,11 @@ public struct JSONParser {
   mutating func parseLiteral(_ word: StaticString) throws(JSONSyntaxError) {
     let n = word.utf8CodeUnitCount
     guard pos + n <= bytes.count, memcmp(bytes.baseAddress! + pos, word.utf8Start, n) == 0 else {
-      throw unexpected("a value")
+      var error = unexpected("a value")
+      // `tr` at the end of the text is a cut-off `true`, not a wrong word.
+      let left = bytes.count - pos
+      error.atEnd = left < n && memcmp(bytes.baseAddress! + pos, word.utf8Start, left) == 0
+      throw error
     }
     pos += n
   }
@@ -336,17 +340,19 @@ public struct JSONParser {
         }
         appendUTF8(Unicode.Scalar(scalar) ?? "\u{FFFD}")
       default:
-        pos -= 1
-        throw JSONSyntaxError(offset: pos - 1, message: "invalid escape '\\\(describeByte(at: pos))'")
+        // The byte after the backslash, printable or by its code (describeByte quotes it already).
+        let what = e >= 0x21 && e < 0x7F ? "'\\\(Character(Unicode.Scalar(e)))'" : "'\\' followed by \(describeByte(at: pos - 1))"
+        throw JSONSyntaxError(offset: pos - 2, message: "invalid escape \(what)")
       }
     }
     throw JSONSyntaxError(offset: pos, message: "unterminated string", atEnd: true)
   }
 
   mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
-    guard pos + 4 <= bytes.count else { throw JSONSyntaxError(offset: pos, message: "truncated \\u escape", atEnd: true) }
     var v: UInt32 = 0
     for _ in 0..<4 {
+      // Only the end of the text makes the escape truncated; `"\u"}` is a bad escape.
+      guard pos < bytes.count else { throw JSONSyntaxError(offset: pos, message: "truncated \\u escape", atEnd: true) }
       let b = bytes[pos]
       let d: UInt8
       switch b {

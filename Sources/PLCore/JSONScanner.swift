@@ -46,6 +46,8 @@ public struct JSONScanner {
         topLevel && pos + 4 < end && base[pos + 1] == UInt8(ascii: "_") && base[pos + 2] == UInt8(ascii: "p")
         && base[pos + 3] == UInt8(ascii: "l") && base[pos + 4] == UInt8(ascii: "\"")
       guard string() else { return false }
+      // A top-level key with escapes might spell `_pl` (`"\u005fpl"`): the parser decides.
+      if topLevel && !isMeta && memchr(base + keyStart, Int32(UInt8(ascii: "\\")), pos - keyStart) != nil { return false }
       guard pos < end, base[pos] == UInt8(ascii: ":") else { return false }
       pos += 1
       if isMeta {
@@ -233,3 +235,11 @@ public func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
   }
   return nil
 }
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif

@@ -42,6 +42,7 @@ public final class CSVExtractor {
 
   public init(input: BlockBuffer, sourceName: String, options: CSVOptions) throws(PLError) {
     reader = try CSVReader(input: input, delimiter: options.delimiter)
+    reader.sourceName = sourceName
     self.options = options
     self.sourceName = sourceName
     let prefix = ByteBuffer(capacity: 64)
@@ -89,12 +90,15 @@ public final class CSVExtractor {
   public func writeNext(to out: ByteBuffer, includeMeta: Bool) throws(PLError) -> Bool {
     guard try reader.nextRow() else { return false }
     let spans = reader.spans
-    if !options.header && keys.count < spans.count { setKeys(CSVHeader.numbered(spans.count)) }
+    // Without a header the first row sets the width: later rows are held to it like rows
+    // under a header (extra fields of ragged rows get their column numbers all the same).
+    if !options.header && keys.isEmpty { setKeys(CSVHeader.numbered(spans.count)) }
     if spans.count != keys.count && !options.allowRagged {
       let (what, n) = spans.count > keys.count ? ("more", spans.count) : ("fewer", spans.count)
+      let reference = options.header ? "header" : "first row"
       throw PLError.malformed(
         source: sourceName, location: .line(reader.rowLine),
-        message: "\(n) fields, \(what) than the \(keys.count) of the header (use --allow-ragged to keep such rows)")
+        message: "\(n) fields, \(what) than the \(keys.count) of the \(reference) (use --allow-ragged to keep such rows)")
     }
     out.append(UInt8(ascii: "{"))
     for (i, span) in spans.enumerated() {

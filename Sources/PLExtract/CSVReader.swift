@@ -19,6 +19,9 @@ public struct CSVSpan: Sendable {
 /// extractor can write JSON straight from the input bytes.
 public final class CSVReader {
   public let source: ByteSource
+  /// The name errors give the source: the path by default; `CSVExtractor` sets its source
+  /// name, so that both name an input the same way (an archive member, for one).
+  public var sourceName: String
   public private(set) var delimiter: UInt8
   /// True when the delimiter was detected rather than given.
   public let delimiterDetected: Bool
@@ -46,6 +49,7 @@ public final class CSVReader {
   /// Reads from an input some of which may already have been read (to sniff its format).
   public init(input: BlockBuffer, delimiter: UInt8?) throws(PLError) {
     self.source = input.source
+    self.sourceName = input.source.name
     self.input = input
     self.delimiter = delimiter ?? UInt8(ascii: ",")
     delimiterDetected = delimiter == nil
@@ -144,6 +148,8 @@ public final class CSVReader {
       // At the start of a field.
       if p < end && base[p] == quote {
         lastRowQuoted = true
+        // Where the field starts: an earlier field of the row may have spanned lines.
+        let fieldLine = linesConsumed + 1 + newlines
         let fieldStart = p + 1
         var q = fieldStart
         var doubled = false
@@ -152,7 +158,7 @@ public final class CSVReader {
           guard q < end, let hit = memchr(base + q, Int32(quote), end - q) else {
             if eof {
               throw PLError.malformed(
-                source: source.name, location: .line(linesConsumed + 1),
+                source: sourceName, location: .line(fieldLine),
                 message: "a quoted field is never closed (the input ends inside it)")
             }
             return nil
@@ -201,7 +207,7 @@ public final class CSVReader {
           }
         }
         throw PLError.malformed(
-          source: source.name, location: .line(linesConsumed + 1 + newlines),
+          source: sourceName, location: .line(linesConsumed + 1 + newlines),
           message: "unexpected \(describe(c)) after the closing quote of field \(spans.count)")
       }
       // An unquoted field.

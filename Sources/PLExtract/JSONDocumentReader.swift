@@ -62,6 +62,9 @@ public final class JSONDocumentReader: RecordSource {
           guard start < end else { continue }
         }
         elementIndex += 1
+        // `[,` and `,]` have no element where one must be (read as one, it is empty).
+        let first = base[start]
+        if first == UInt8(ascii: ",") || first == UInt8(ascii: "]") { throw unexpected(first, "array element \(elementIndex)") }
         return try readValue(what: "array element \(elementIndex)")
       }
       if b == UInt8(ascii: "[") {

@@ -1,0 +1,145 @@
+import PLCore
+import PLExtract
+import Testing
+
+/// Records out of JSON documents (arrays, pretty-printed or concatenated objects), under every chunking.
+@Suite struct JSONDocumentReaderTests {
+  /// All records of `input` with the line each starts on.
+  static func read(_ input: BlockBuffer) throws -> [(Record, Int)] {
+    let reader = JSONDocumentReader(input: input)
+    var out: [(Record, Int)] = []
+    while let record = try reader.next() { out.append((record, reader.recordLine)) }
+    return out
+  }
+
+  static func read(_ bytes: [UInt8], blockSize: Int) throws -> [(Record, Int)] {
+    try read(try temporaryInput(bytes, blockSize: blockSize))
+  }
+
+  struct Case: Sendable, CustomTestStringConvertible {
+    var name: String
+    var input: [UInt8]
+    var records: [String]
+    var lines: [Int]
+    var testDescription: String { name }
+  }
+
+  static let cases: [Case] = [
+    Case(name: "array", input: bytes(#"[{"a":1},{"b":"2"},{"c":[1,{"d":null}]}]"#),
+         records: [#"{"a":1}"#, #"{"b":"2"}"#, #"{"c":[1,{"d":null}]}"#], lines: [1, 1, 1]),
+    Case(name: "pretty-printed array", input: bytes("[\n  {\n    \"a\": 1,\n    \"b\": [\n      2\n    ]\n  },\n  {\n    \"c\": \"x]\"\n  }\n]\n"),
+         records: [#"{"a":1,"b":[2]}"#, #"{"c":"x]"}"#], lines: [2, 8]),
+    Case(name: "concatenated objects", input: bytes("{\"a\":1}\n{\"b\":2}{\"c\":3}\n\n{\n  \"d\": 4\n}\n"),
+         records: [#"{"a":1}"#, #"{"b":2}"#, #"{"c":3}"#, #"{"d":4}"#], lines: [1, 2, 2, 4]),
+    Case(name: "one object", input: bytes("  {\"only\": true}  \n"), records: [#"{"only":true}"#], lines: [1]),
+    Case(name: "empty array", input: bytes("[]"), records: [], lines: []),
+    Case(name: "empty array with space", input: bytes(" [\n ]\n\n"), records: [], lines: []),
+    Case(name: "empty input", input: [], records: [], lines: []),
+    Case(name: "whitespace only", input: bytes(" \r\n\t\n"), records: [], lines: []),
+    Case(name: "BOM", input: bytes([0xEF, 0xBB, 0xBF], #"[{"a":1}]"#), records: [#"{"a":1}"#], lines: [1]),
+    Case(name: "brackets and escaped quotes in strings", input: bytes(#"[{"a":"]}[{\"","b":{"c":["}"]}},{"e":"\\"},{"f":"\\\"]"}]"#),
+         records: [#"{"a":"]}[{\"","b":{"c":["}"]}}"#, #"{"e":"\\"}"#, #"{"f":"\\\"]"}"#], lines: [1, 1, 1]),
+    Case(name: "metadata kept", input: bytes(#"[{"a":1,"_pl":{"source":"x.csv","line":3}}]"#),
+         records: [#"{"a":1,"_pl":{"source":"x.csv","line":3}}"#], lines: [1]),
+    Case(name: "CRLF", input: bytes("[\r\n{\"a\":\r\n1},\r\n{\"b\":2}\r\n]\r\n"), records: [#"{"a":1}"#, #"{"b":2}"#], lines: [2, 4]),
+    Case(name: "long element", input: bytes(#"[{"a":""#, String(repeating: "[{x}]", count: 60), #""},"#, "\n", #"{"b":1}]"#),
+         records: [#"{"a":""# + String(repeating: "[{x}]", count: 60) + #""}"#, #"{"b":1}"#], lines: [1, 2]),
+  ]
+
+  @Test(arguments: cases)
+  func readsRecords(_ c: Case) throws {
+    try forEachChunking(c.input) { input, blockSize in
+      let records = try Self.read(input)
+      #expect(records.map { JSONWriter.string($0.0) } == c.records, "block size \(blockSize)")
+      #expect(records.map(\.1) == c.lines, "block size \(blockSize)")
+    }
+  }
+
+  @Test(arguments: [1, 2])
+  func readsFromATricklingPipe(chunk: Int) throws {
+    for c in Self.cases {
+      let records = try Self.read(try tricklingInput(c.input, chunk: chunk))
+      #expect(records.map { JSONWriter.string($0.0) } == c.records, "\(c.name)")
+    }
+  }
+
+  struct ErrorCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var input: [UInt8]
+    var line: Int
+    var message: String
+    var testDescription: String { name }
+  }
+
+  static let errorCases: [ErrorCase] = [
+    ErrorCase(name: "number element", input: bytes("[1]"), line: 1, message: "array element 1 is not a JSON object but a number"),
+    ErrorCase(name: "string element on line 3", input: bytes("[\n{\"a\":1},\n\"x,y\"\n]"), line: 3,
+              message: "array element 2 is not a JSON object but a string"),
+    ErrorCase(name: "nested array element", input: bytes("[{\"a\":1},\n[{\"b\":2}]]"), line: 2,
+              message: "array element 2 is not a JSON object but an array"),
+    ErrorCase(name: "null element", input: bytes("[null]"), line: 1, message: "array element 1 is not a JSON object but null"),
+    ErrorCase(name: "top-level number", input: bytes("\n42\n"), line: 2, message: "the value is not a JSON object but a number"),
+    ErrorCase(name: "missing ]", input: bytes("[{\"a\":1}"), line: 1, message: "the input ends inside the array (missing ']')"),
+    ErrorCase(name: "missing ] after a comma", input: bytes("[{\"a\":1},\n\n"), line: 3, message: "the input ends inside the array (missing ']')"),
+    ErrorCase(name: "unterminated element", input: bytes("[{\"a\":1},\n{\"b\":\"]"), line: 2, message: "the input ends inside array element 2"),
+    ErrorCase(name: "unterminated object", input: bytes("{\"a\":{\"b\":1}\n"), line: 1, message: "the input ends inside the value"),
+    ErrorCase(name: "garbage between elements", input: bytes("[{\"a\":1} {\"b\":2}]"), line: 1,
+              message: "expected ',' or ']' between array elements, found '{'"),
+    ErrorCase(name: "syntax error inside a pretty element", input: bytes("[\n  {\n    \"a\": 1,\n    \"b\" 2\n  }\n]"), line: 4,
+              message: "expected ':', found '2'"),
+    ErrorCase(name: "trailing comma", input: bytes("[{\"a\":1},\n]"), line: 2, message: "expected array element 2, found ']'"),
+    ErrorCase(name: "leading comma", input: bytes("[,{\"a\":1}]"), line: 1, message: "expected array element 1, found ','"),
+    ErrorCase(name: "second array", input: bytes("[]\n[]"), line: 2, message: "a second top-level array"),
+    ErrorCase(name: "too deep", input: bytes("[", String(repeating: "[", count: 600), String(repeating: "]", count: 601)), line: 1,
+              message: "array element 1 is nested deeper than \(JSONParser.maxDepth) levels"),
+    ErrorCase(name: "invalid UTF-8", input: bytes("[{\"a\":\"", [0xE9], "\"}]"), line: 1, message: "invalid UTF-8"),
+  ]
+
+  @Test(arguments: errorCases)
+  func errorsNameTheLine(_ c: ErrorCase) throws {
+    try forEachChunking(c.input) { input, blockSize in
+      let error = plError { _ = try Self.read(input) }
+      #expect(error == .malformed(source: input.source.name, location: .line(c.line), message: c.message), "block size \(blockSize)")
+    }
+  }
+
+  @Test func recordsBeforeAnErrorAreReturned() throws {
+    let reader = JSONDocumentReader(input: try temporaryInput(bytes(#"[{"a":1},2]"#), blockSize: 16))
+    #expect(try reader.next() == Record([("a", .number("1"))]))
+    #expect(throws: PLError.self) { try reader.next() }
+  }
+}
+
+@Suite struct InputFormatTests {
+  @Test(arguments: [
+    ("a.csv", InputFormat.csv), ("A.CSV", .csv), ("notes.txt", .csv), ("x.tsv", .tsv), ("x.tab", .tsv),
+    ("x.ndjson", .ndjson), ("x.jsonl", .ndjson), ("x.ldjson", .ndjson), ("x.json", .json), ("dir/x.Json", .json),
+    ("results.2024.csv", .csv),
+  ])
+  func fromName(name: String, format: InputFormat) {
+    #expect(InputFormat.fromName(name) == format)
+  }
+
+  @Test(arguments: ["-", "data", "x.xlsx", "x.csv.gz", "dir.csv/file", "x.", "archive.tar.gz"])
+  func fromNameUnknown(name: String) {
+    #expect(InputFormat.fromName(name) == nil)
+  }
+
+  @Test(arguments: [
+    (#"{"a":1}"# + "\n" + #"{"a":2}"#, InputFormat.ndjson),
+    (#"{"a":1}"#, .ndjson),
+    ("\n\n  " + #"{"a":1}  "# + "\r\n", .ndjson),
+    ("{\n  \"a\": 1\n}\n", .json),
+    (#"{"a":1,"# + "\n" + #""b":2}"#, .json),
+    ("[{\"a\":1}]", .json),
+    ("  \n[\n", .json),
+    ("a,b\n1,2\n", .csv),
+    ("a;b\n", .csv),
+    ("Instrument: NIR\nsample,protein\n", .csv),
+    ("", .ndjson),
+    (" \n\t", .ndjson),
+  ])
+  func sniff(head: String, format: InputFormat) {
+    #expect(Array(head.utf8).withUnsafeBufferPointer { InputFormat.sniff($0) } == format)
+  }
+}
