@@ -82,7 +82,7 @@ complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_option
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" q quiet' -s 'q' -l 'quiet' -d 'Print no progress and no summary on standard error (errors are still printed).'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" log-format' -l 'log-format' -d 'Print a summary line on standard error when done, as text or json (by default only when standard error is a terminal).' -rfka 'text json'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" metrics' -l 'metrics' -d 'Write run metrics in the Prometheus text format to FILE (atomically), for node_exporter\'s textfile collector.' -rfka ''
-complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" no-meta' -l 'no-meta' -d 'Leave the _pl metadata out of the output.'
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" no-meta' -l 'no-meta' -d 'Leave the _pl metadata out of what is written.'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" version' -l 'version' -d 'Show the version.'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_positional "pl-load" -eq 1' -fa 'help' -d 'Show subcommand help information.'

@@ -29,7 +29,10 @@ public final class CSVExtractor {
   let reader: CSVReader
   let options: CSVOptions
   let sourceName: String
+  /// The keys of the header, then of extra columns seen in ragged rows.
   var keys: [String] = []
+  /// How many fields a row should have: the header's (or first row's) count.
+  var width = 0
   /// `"key":` for each key, JSON-encoded once, one after another; key i is at
   /// `keyOffsets[i]..<keyOffsets[i + 1]`.
   let encodedKeys = ByteBuffer(capacity: 256)
@@ -73,6 +76,7 @@ public final class CSVExtractor {
 
   func setKeys(_ newKeys: [String]) {
     keys = newKeys
+    width = newKeys.count
     encodedKeys.removeAll()
     keyOffsets = [0]
     for key in newKeys {
@@ -92,27 +96,25 @@ public final class CSVExtractor {
     let spans = reader.spans
     // Without a header the first row sets the width: later rows are held to it like rows
     // under a header (extra fields of ragged rows get their column numbers all the same).
-    if !options.header && keys.isEmpty { setKeys(CSVHeader.numbered(spans.count)) }
-    if spans.count != keys.count && !options.allowRagged {
-      let (what, n) = spans.count > keys.count ? ("more", spans.count) : ("fewer", spans.count)
-      let reference = options.header ? "header" : "first row"
-      throw PLError.malformed(
-        source: sourceName, location: .line(reader.rowLine),
-        message: "\(n) fields, \(what) than the \(keys.count) of the \(reference) (use --allow-ragged to keep such rows)")
+    if !options.header && width == 0 { setKeys(CSVHeader.numbered(spans.count)) }
+    if spans.count != width {
+      guard options.allowRagged else {
+        let what = spans.count > width ? "more" : "fewer"
+        let reference = options.header ? "header" : "first row"
+        throw PLError.malformed(
+          source: sourceName, location: .line(reader.rowLine),
+          message: "\(spans.count) field\(spans.count == 1 ? "" : "s"), \(what) than the \(width) of the \(reference) (use --allow-ragged to keep such rows)")
+      }
+      if spans.count > keys.count { addExtraKeys(upTo: spans.count) }
     }
     out.append(UInt8(ascii: "{"))
     for (i, span) in spans.enumerated() {
       if i > 0 { out.append(UInt8(ascii: ",")) }
-      if i < keys.count {
-        out.append(encodedKey(i))
-      } else {
-        JSONWriter.writeString(String(i + 1), to: out)
-        out.append(UInt8(ascii: ":"))
-      }
+      out.append(encodedKey(i))
       try writeValue(span, field: i + 1, to: out)
     }
-    if spans.count < keys.count {
-      for i in spans.count..<keys.count {
+    if spans.count < width {
+      for i in spans.count..<width {
         if i > 0 { out.append(UInt8(ascii: ",")) }
         out.append(encodedKey(i))
         out.append("\"\"" as StaticString)
@@ -128,6 +130,18 @@ public final class CSVExtractor {
     }
     recordCount += 1
     return true
+  }
+
+  /// Keys for the extra fields of a ragged row: their column numbers, unless a header name
+  /// already took one (then `_2`, `_3` as for repeated names).
+  func addExtraKeys(upTo count: Int) {
+    let extended = CSVHeader.keys(from: keys + Array(repeating: "", count: count - keys.count))
+    for key in extended[keys.count...] {
+      JSONWriter.writeString(key, to: encodedKeys)
+      encodedKeys.append(UInt8(ascii: ":"))
+      keyOffsets.append(encodedKeys.count)
+    }
+    keys = extended
   }
 
   @inline(__always)

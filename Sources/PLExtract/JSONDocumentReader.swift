@@ -67,10 +67,11 @@ public final class JSONDocumentReader: RecordSource {
         if first == UInt8(ascii: ",") || first == UInt8(ascii: "]") { throw unexpected(first, "array element \(elementIndex)") }
         return try readValue(what: "array element \(elementIndex)")
       }
+      if arrayDone {
+        // One array is the document; a value after it is a mistake, not more records.
+        throw unexpected(b, "the end of the input after the top-level array")
+      }
       if b == UInt8(ascii: "[") {
-        if arrayDone {
-          throw PLError.malformed(source: source.name, location: .line(line), message: "a second top-level array")
-        }
         start += 1
         inArray = true
         elementIndex = 0
