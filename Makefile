@@ -4,6 +4,7 @@
 PREFIX ?= /usr/local
 COMMANDS := pl-extract pl-load
 SWIFT ?= swift
+SHELL := /bin/bash
 
 .PHONY: all deps build release demo test docs install uninstall bench clean
 
