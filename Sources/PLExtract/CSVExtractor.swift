@@ -153,22 +153,21 @@ public final class CSVExtractor {
   /// the escaping saw a byte that could be one (one pass over ordinary fields).
   @inline(__always)
   func writeValue(_ span: CSVSpan, field: Int, to out: ByteBuffer) throws(PLError) {
-    var bytes = reader.bytes(of: span)
-    if span.hasDoubledQuotes {
-      undoDoubledQuotes(bytes)
-      bytes = scratch.bytes
-    }
+    let bytes = fieldBytes(span)
     var high: UInt64 = 0
     let before = out.count
     JSONWriter.writeString(bytes: bytes, high: &high, to: out)
-    // A NUL byte is escaped as \u0000; seeing one means the output grew by five for it.
+    // A NUL byte is escaped (as \u0000), so only a field that needed escapes can hold one.
     if high & 0x8080_8080_8080_8080 != 0 || out.count - before > bytes.count + 2 {
-      let hasNUL = bytes.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false
-      if hasNUL || high & 0x8080_8080_8080_8080 != 0 { try check(bytes, field: field, hasNUL: hasNUL) }
+      try check(bytes, field: field)
     }
   }
 
-  func undoDoubledQuotes(_ bytes: UnsafeBufferPointer<UInt8>) {
+  /// The bytes of a field, its doubled quotes undone (into `scratch`, valid until the next field).
+  @inline(__always)
+  func fieldBytes(_ span: CSVSpan) -> UnsafeBufferPointer<UInt8> {
+    let bytes = reader.bytes(of: span)
+    guard span.hasDoubledQuotes else { return bytes }
     scratch.removeAll()
     var skipNext = false
     for b in bytes {
@@ -179,10 +178,12 @@ public final class CSVExtractor {
       scratch.append(b)
       if b == UInt8(ascii: "\"") { skipNext = true }
     }
+    return scratch.bytes
   }
 
-  func check(_ bytes: UnsafeBufferPointer<UInt8>, field: Int, hasNUL: Bool) throws(PLError) {
-    if hasNUL {
+  /// Refuses a field with a NUL byte or invalid UTF-8, naming the line and field.
+  func check(_ bytes: UnsafeBufferPointer<UInt8>, field: Int) throws(PLError) {
+    if let base = bytes.baseAddress, memchr(base, 0, bytes.count) != nil {
       throw PLError.malformed(
         source: sourceName, location: .line(reader.rowLine),
         message: "NUL byte in field \(field) (a binary or UTF-16 file?)")
@@ -196,18 +197,8 @@ public final class CSVExtractor {
 
   /// A field as a String, checked like a value.
   func text(of span: CSVSpan, field: Int) throws(PLError) -> String {
-    var bytes = reader.bytes(of: span)
-    if span.hasDoubledQuotes {
-      undoDoubledQuotes(bytes)
-      bytes = scratch.bytes
-    }
-    var high: UInt8 = 0
-    var hasNUL = false
-    for b in bytes {
-      high |= b
-      hasNUL = hasNUL || b == 0
-    }
-    if hasNUL || high >= 0x80 { try check(bytes, field: field, hasNUL: hasNUL) }
+    let bytes = fieldBytes(span)
+    try check(bytes, field: field)
     return String(decoding: bytes, as: UTF8.self)
   }
 

@@ -176,77 +176,58 @@ public final class CSVReader {
         }
         spans.append(CSVSpan(start: fieldStart, end: closing, hasDoubledQuotes: doubled))
         p = closing + 1
-        if p >= end {
-          if !eof { return nil }
-          pendingNewlines = newlines + 1
-          return p
-        }
-        let c = base[p]
-        if c == delimiter {
-          p += 1
-          if p >= end && eof {
-            spans.append(CSVSpan(start: p, end: p, hasDoubledQuotes: false))
-            pendingNewlines = newlines + 1
-            return p
+      } else {
+        // An unquoted field runs to the delimiter or the end of the line; a lone CR is data.
+        let fieldStart = p
+        while true {
+          while p < end && !stops[Int(base[p])] { p += 1 }
+          if p < end && base[p] == 0x0D && p + 1 < end && base[p + 1] != 0x0A {
+            p += 1
+            continue
           }
-          continue
+          break
         }
-        if c == 0x0A {
-          pendingNewlines = newlines + 1
-          return p + 1
-        }
-        if c == 0x0D {
-          if p + 1 >= end && !eof { return nil }
-          if p + 1 >= end {
-            pendingNewlines = newlines + 1
-            return p + 1
-          }
-          if base[p + 1] == 0x0A {
-            pendingNewlines = newlines + 1
-            return p + 2
-          }
-        }
+        spans.append(CSVSpan(start: fieldStart, end: p, hasDoubledQuotes: false))
+      }
+      switch separator(at: p, end: end, eof: eof) {
+      case .nextField(let next):
+        p = next
+      case .rowEnd(let next):
+        pendingNewlines = newlines + 1
+        return next
+      case .needMore:
+        return nil
+      case .other(let c):
         throw PLError.malformed(
           source: sourceName, location: .line(linesConsumed + 1 + newlines),
           message: "unexpected \(describe(c)) after the closing quote of field \(spans.count)")
       }
-      // An unquoted field.
-      let fieldStart = p
-      while true {
-        while p < end && !stops[Int(base[p])] { p += 1 }
-        if p < end && base[p] == 0x0D && p + 1 < end && base[p + 1] != 0x0A {
-          p += 1  // a lone carriage return is data
-          continue
-        }
-        break
-      }
-      if p >= end || (base[p] == 0x0D && p + 1 >= end) {
-        if !eof { return nil }
-        var fieldEnd = end
-        if fieldEnd > fieldStart && base[fieldEnd - 1] == 0x0D { fieldEnd -= 1 }
-        spans.append(CSVSpan(start: fieldStart, end: fieldEnd, hasDoubledQuotes: false))
-        pendingNewlines = newlines + 1
-        return end
-      }
-      spans.append(CSVSpan(start: fieldStart, end: p, hasDoubledQuotes: false))
-      let c = base[p]
-      if c == delimiter {
-        p += 1
-        if p >= end && eof {
-          spans.append(CSVSpan(start: p, end: p, hasDoubledQuotes: false))
-          pendingNewlines = newlines + 1
-          return p
-        }
-        continue
-      }
-      if c == 0x0A {
-        pendingNewlines = newlines + 1
-        return p + 1
-      }
-      // \r\n
-      pendingNewlines = newlines + 1
-      return p + 2
     }
+  }
+
+  /// What follows a field.
+  enum Separator {
+    /// A delimiter: the next field starts at the offset.
+    case nextField(Int)
+    /// The end of the row (a line break or the end of the input): the next row starts at the offset.
+    case rowEnd(Int)
+    /// The buffer ends before it can tell.
+    case needMore
+    /// Something else (only possible after a closing quote).
+    case other(UInt8)
+  }
+
+  @inline(__always)
+  func separator(at p: Int, end: Int, eof: Bool) -> Separator {
+    if p >= end { return eof ? .rowEnd(p) : .needMore }
+    let c = base[p]
+    if c == delimiter { return .nextField(p + 1) }
+    if c == 0x0A { return .rowEnd(p + 1) }
+    if c == 0x0D {
+      if p + 1 >= end { return eof ? .rowEnd(p + 1) : .needMore }
+      if base[p + 1] == 0x0A { return .rowEnd(p + 2) }
+    }
+    return .other(c)
   }
 
   func describe(_ b: UInt8) -> String {
