@@ -56,10 +56,18 @@ public final class Extractor {
     try output.flush()
   }
 
+  /// The format given, or else the one the name suggests, or else the one the first bytes
+  /// suggest. With no format given, files this version cannot read are refused by their kind.
   func resolveFormat(for path: String, input: BlockBuffer) throws(PLError) -> InputFormat {
     if plan.format != .auto { return plan.format }
+    while !input.eof && input.end < 4096 { try input.fill() }
+    let head = input.bytes(0, input.end)
+    if let kind = InputFormat.unreadableKind(name: path, head: head) {
+      throw PLError.malformed(
+        source: input.source.name, location: nil,
+        message: "this is \(kind), which this version of pl-extract cannot read (it reads CSV, TSV, NDJSON and JSON; --format reads a file as one of those anyway)")
+    }
     if let byName = InputFormat.fromName(path) { return byName }
-    while !input.eof && input.end - input.start < 4096 { try input.fill() }
     return InputFormat.sniff(input.bytes(input.start, input.end))
   }
 

@@ -30,4 +30,35 @@ public enum InputFormat: String, CaseIterable, Sendable {
     while k > i && (head[k] == 0x20 || head[k] == 0x09 || head[k] == 0x0D) { k -= 1 }
     return head[k] == UInt8(ascii: "}") ? .ndjson : .json
   }
+
+  /// What a file is when it is something this version cannot read, judged by its name and
+  /// first bytes; nil when it may be text records. Reading such a file as CSV would turn its
+  /// bytes into nonsense records, so the extractor refuses it instead.
+  public static func unreadableKind(name: String, head: UnsafeBufferPointer<UInt8>) -> String? {
+    func starts(_ magic: [UInt8]) -> Bool { head.count >= magic.count && zip(head, magic).allSatisfy { $0 == $1 } }
+    if starts([0x25, 0x50, 0x44, 0x46]) { return "a PDF document" }
+    if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return "a ZIP archive (or an XLSX/ODS workbook)" }
+    if starts([0x1F, 0x8B]) { return "gzip-compressed data" }
+    if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return "xz-compressed data" }
+    if starts([0x28, 0xB5, 0x2F, 0xFD]) { return "zstd-compressed data" }
+    if starts([0x42, 0x5A, 0x68]) { return "bzip2-compressed data" }
+    if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return "a 7-Zip archive" }
+    if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return "an old Excel (XLS) workbook" }
+    if starts([0xFF, 0xFE]) || starts([0xFE, 0xFF]) {
+      return "UTF-16 text (convert it first: iconv -f UTF-16 -t UTF-8)"
+    }
+    if head.count > 262, head[257..<262].elementsEqual("ustar".utf8) { return "a tar archive" }
+    var i = 0
+    if starts([0xEF, 0xBB, 0xBF]) { i = 3 }
+    while i < head.count, head[i] == 0x20 || head[i] == 0x09 || head[i] == 0x0A || head[i] == 0x0D { i += 1 }
+    if i < head.count, head[i] == UInt8(ascii: "<") { return "XML or HTML" }
+    if let dot = name.lastIndex(of: "."), !name[dot...].contains("/") {
+      switch name[name.index(after: dot)...].lowercased() {
+      case "eml", "msg": return "an e-mail"
+      case "xlsx", "xlsm", "xls", "ods": return "a spreadsheet workbook"
+      default: break
+      }
+    }
+    return nil
+  }
 }
