@@ -3,14 +3,19 @@
 /// The pass-through of NDJSON (`pl-extract file.ndjson`) need not build values: a line that is
 /// valid JSON, holds no insignificant whitespace, no top-level `_pl` and nothing the parser
 /// would change (a lone surrogate escape) can be copied byte for byte, with `_pl` appended.
-/// `isPassThrough` answers true only for such lines; for anything else, invalid lines included,
-/// it answers false and the caller uses `JSONParser`, which also gives the precise error.
+/// `scanCompact` answers non-nil only for such lines; for anything else, invalid lines included,
+/// it answers nil and the caller uses `JSONParser`, which also gives the precise error.
+/// Asked to, it also notes where each top-level member is, so a loader can bind values
+/// straight from the line.
 public struct JSONScanner {
   @usableFromInline let base: UnsafePointer<UInt8>
   @usableFromInline let end: Int
   @usableFromInline var pos = 0
   /// Where the top-level `_pl` member starts (its key's quote) and ends (after its value).
   var metaRange: Range<Int>?
+  /// The top-level members other than `_pl`, when collecting.
+  var members: [RawMember] = []
+  var collecting = false
 
   @usableFromInline init(_ base: UnsafePointer<UInt8>, _ count: Int) {
     self.base = base
@@ -28,6 +33,19 @@ public struct JSONScanner {
   public static func scanCompact(_ line: UnsafeBufferPointer<UInt8>) -> Compact? {
     guard let base = line.baseAddress, line.count >= 2, base[0] == UInt8(ascii: "{") else { return nil }
     var scanner = JSONScanner(base, line.count)
+    guard scanner.object(depth: 1, topLevel: true) && scanner.pos == line.count else { return nil }
+    return Compact(metaMember: scanner.metaRange)
+  }
+
+  /// Like `scanCompact(_:)`, and fills `members` with the line's top-level members other than
+  /// `_pl`, in order (the array is reused to spare an allocation per line).
+  public static func scanCompact(_ line: UnsafeBufferPointer<UInt8>, members: inout [RawMember]) -> Compact? {
+    members.removeAll(keepingCapacity: true)
+    guard let base = line.baseAddress, line.count >= 2, base[0] == UInt8(ascii: "{") else { return nil }
+    var scanner = JSONScanner(base, line.count)
+    scanner.collecting = true
+    swap(&scanner.members, &members)
+    defer { swap(&scanner.members, &members) }
     guard scanner.object(depth: 1, topLevel: true) && scanner.pos == line.count else { return nil }
     return Compact(metaMember: scanner.metaRange)
   }
@@ -54,8 +72,13 @@ public struct JSONScanner {
         // One `_pl`, an object: anything else is for the parser to judge.
         guard metaRange == nil, pos < end, base[pos] == UInt8(ascii: "{") else { return false }
       }
+      let valueStart = pos
       guard value(depth: depth) else { return false }
-      if isMeta { metaRange = keyStart..<pos }
+      if isMeta {
+        metaRange = keyStart..<pos
+      } else if topLevel && collecting {
+        members.append(RawMember(key: (keyStart + 1)..<(valueStart - 2), value: valueStart..<pos, first: base[valueStart]))
+      }
       guard pos < end else { return false }
       if base[pos] == UInt8(ascii: ",") {
         pos += 1
@@ -243,3 +266,31 @@ public func firstInvalidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
 #elseif canImport(Darwin)
   import Darwin
 #endif
+
+/// Where one top-level member of a compact line is: the bytes of its key (inside the quotes)
+/// and of its value (a string inside its quotes; any other value whole).
+public struct RawMember: Equatable, Sendable {
+  public enum Kind: UInt8, Sendable {
+    case string, number, trueValue, falseValue, null, object, array
+  }
+
+  public var key: Range<Int>
+  public var value: Range<Int>
+  public var kind: Kind
+
+  @inline(__always)
+  init(key: Range<Int>, value: Range<Int>, first: UInt8) {
+    self.key = key
+    switch first {
+    case UInt8(ascii: "\""):
+      kind = .string
+      self.value = (value.lowerBound + 1)..<(value.upperBound - 1)
+    case UInt8(ascii: "t"): kind = .trueValue; self.value = value
+    case UInt8(ascii: "f"): kind = .falseValue; self.value = value
+    case UInt8(ascii: "n"): kind = .null; self.value = value
+    case UInt8(ascii: "{"): kind = .object; self.value = value
+    case UInt8(ascii: "["): kind = .array; self.value = value
+    default: kind = .number; self.value = value
+    }
+  }
+}

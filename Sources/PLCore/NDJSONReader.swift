@@ -45,8 +45,20 @@ public final class NDJSONReader: RecordSource {
 
   /// Like `next()`, but a line that can pass through unchanged is not parsed (see `JSONScanner`).
   public func nextItem() throws(PLError) -> Item? {
+    var unused: [RawMember] = []
+    return try nextItem(collecting: false, members: &unused)
+  }
+
+  /// Like `nextItem()`, and for a compact line fills `members` with its top-level members.
+  public func nextItem(members: inout [RawMember]) throws(PLError) -> Item? {
+    try nextItem(collecting: true, members: &members)
+  }
+
+  @inline(__always)
+  func nextItem(collecting: Bool, members: inout [RawMember]) throws(PLError) -> Item? {
     while let line = try lines.nextLine() {
-      if let scan = JSONScanner.scanCompact(line) {
+      let compact = collecting ? JSONScanner.scanCompact(line, members: &members) : JSONScanner.scanCompact(line)
+      if let scan = compact {
         recordCount += 1
         return .compact(line, metaMember: scan.metaMember)
       }

@@ -43,8 +43,17 @@ public struct Loader {
       for path in plan.inputs {
         let source = try ByteSource(path: path)
         let reader = NDJSONReader(source: source)
-        while let record = try reader.next() {
-          try sink.write(record)
+        var members: [RawMember] = []
+        while let item = try reader.nextItem(members: &members) {
+          switch item {
+          case .record(let record):
+            try sink.write(record)
+          case .compact(let line, let metaMember):
+            // Most lines go in straight from their bytes; the rest are parsed first.
+            if try !sink.write(compactLine: line, members: members, metaMember: metaMember) {
+              try sink.write(try parse(line, reader: reader))
+            }
+          }
           records += 1
           if records & 1023 == 0 { observer?.progress(records: records, bytesRead: bytesBefore + source.bytesRead) }
         }
@@ -57,5 +66,14 @@ public struct Loader {
       throw error
     }
     return sink.report
+  }
+
+  /// A line the scanner has already validated, as a record.
+  func parse(_ line: UnsafeBufferPointer<UInt8>, reader: NDJSONReader) throws(PLError) -> Record {
+    do throws(JSONSyntaxError) {
+      return try JSONParser.parseRecord(line)
+    } catch {
+      throw PLError.internalError("\(reader.sourceName): line \(reader.lineNumber): \(error.message)")
+    }
   }
 }

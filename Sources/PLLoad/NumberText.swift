@@ -42,6 +42,11 @@ enum NumberText {
     return copy.withUTF8 { fastDouble($0) } ?? Double(text)
   }
 
+  /// `double(_:)` for the bytes of a number's text.
+  static func double(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+    fastDouble(bytes) ?? Double(String(decoding: bytes, as: UTF8.self))
+  }
+
   /// The fast path of `double`: nil when the text is not a number or needs `strtod`.
   private static func fastDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double?? {
     var mantissa: UInt64 = 0
@@ -104,6 +109,14 @@ enum NumberText {
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
   ]
+
+  /// `isIntegerLiteral(_:)` for the bytes of a number's text.
+  static func isIntegerLiteral(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    for byte in bytes where byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+      return false
+    }
+    return true
+  }
 
   /// True when a JSON number's text has no fraction and no exponent.
   static func isIntegerLiteral(_ text: String) -> Bool {
