@@ -8,7 +8,7 @@ import PLCore
 /// Readers call `update` every thousand records or so; the line is redrawn at most five times
 /// a second, so the meter costs nothing measurable.
 public final class Progress {
-  let enabled: Bool
+  public let enabled: Bool
   let totalBytes: Int?
   let startTime: Double
   var lastDraw: Double = 0
@@ -91,4 +91,11 @@ public func formatFixed(_ value: Double, digits: Int) -> String {
     text += "." + String(repeating: "0", count: digits - f.count) + f
   }
   return text
+}
+
+/// The size of a regular file, or nil (a pipe, a missing file).
+public func fileSize(_ path: String) -> Int? {
+  var info = stat()
+  guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+  return Int(info.st_size)
 }

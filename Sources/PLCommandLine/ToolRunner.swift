@@ -23,6 +23,20 @@ public final class RunContext {
     progress = Progress(enabled: terminal.stderrIsTerminal && !options.quiet, totalBytes: totalBytes)
   }
 
+  /// Starts the progress meter for reading `inputs`: the total is known when all are regular files.
+  public func startProgress(inputs: [String]) {
+    guard terminal.stderrIsTerminal && !options.quiet else { return }
+    var total = 0
+    for path in inputs {
+      guard path != ByteSource.standardInputName, let size = fileSize(path) else {
+        startProgress(totalBytes: nil)
+        return
+      }
+      total += size
+    }
+    startProgress(totalBytes: total)
+  }
+
   /// Prints a note for people on standard error (not with --quiet).
   public func note(_ message: String) {
     guard !options.quiet else { return }

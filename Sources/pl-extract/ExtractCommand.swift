@@ -67,10 +67,7 @@ final class ExtractProgress: ExtractObserver {
 
   init(context: RunContext, plan: ExtractPlan) {
     self.context = context
-    let sizes = plan.inputs.map { path -> Int? in
-      path == "-" ? nil : (try? ByteSource(path: path))?.size
-    }
-    context.startProgress(totalBytes: sizes.contains(where: { $0 == nil }) ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) })
+    context.startProgress(inputs: plan.inputs)
   }
 
   func sourceOpened(_ source: ByteSource) {

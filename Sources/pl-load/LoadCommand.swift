@@ -71,8 +71,7 @@ final class LoadProgress: LoadObserver {
 
   init(context: RunContext, plan: LoadPlan) {
     self.context = context
-    let sizes = plan.inputs.map { path -> Int? in path == "-" ? nil : (try? ByteSource(path: path))?.size }
-    context.startProgress(totalBytes: sizes.contains(where: { $0 == nil }) ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) })
+    context.startProgress(inputs: plan.inputs)
   }
 
   func progress(records: Int, bytesRead: Int) {
