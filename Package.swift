@@ -52,10 +52,12 @@ let package = Package(
       "PLLoad", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
-    .testTarget(name: "PLCoreTests", dependencies: ["PLCore"]),
-    .testTarget(name: "PLExtractTests", dependencies: ["PLExtract", "PLCore"]),
-    .testTarget(name: "PLLoadTests", dependencies: ["PLLoad", "PLSQLite", "PLCore"]),
-    .testTarget(name: "WrapperTests", dependencies: ["PLArchive", "PLXML", "PLPDF", "PLDigest"]),
+    // Helpers the test targets share: temporary folders, byte literals, pipes.
+    .target(name: "PLTestSupport", path: "Tests/PLTestSupport"),
+    .testTarget(name: "PLCoreTests", dependencies: ["PLCore", "PLTestSupport"]),
+    .testTarget(name: "PLExtractTests", dependencies: ["PLExtract", "PLCore", "PLTestSupport"]),
+    .testTarget(name: "PLLoadTests", dependencies: ["PLLoad", "PLSQLite", "PLCore", "PLTestSupport"]),
+    .testTarget(name: "WrapperTests", dependencies: ["PLArchive", "PLXML", "PLPDF", "PLDigest", "PLTestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["PLCore"]),
   ]
 )

@@ -37,7 +37,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
           z.writestr('folder/data.csv', 'a,b\\n1,2\\n')
           z.writestr('µg-results.csv', 'x\\n')
       """)
-    let members = try readAll(ArchiveReader(path: dir.path("batch.zip")))
+    let members = try readAll(ArchiveReader(path: dir.file("batch.zip")))
     #expect(members.map(\.entry.pathname) == ["folder/", "folder/data.csv", "µg-results.csv"])
     #expect(members[0].entry.isDirectory && !members[0].entry.isRegularFile)
     #expect(members[1].entry.isRegularFile && !members[1].entry.isDirectory)
@@ -58,7 +58,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
       with tarfile.open('batch.tar.\(compression)', 'w:\(compression)') as t:
           t.add('run')
       """)
-    let members = try readAll(ArchiveReader(path: dir.path("batch.tar.\(compression)")))
+    let members = try readAll(ArchiveReader(path: dir.file("batch.tar.\(compression)")))
     let byName = Dictionary(uniqueKeysWithValues: members.map { ($0.entry.pathname, $0) })
     #expect(Set(byName.keys) == ["run/", "run/trial.csv", "run/µg per 100 g.csv"])
     #expect(byName["run/"]?.entry.isDirectory == true)
@@ -97,11 +97,11 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
     try dir.write("data.csv", Array("a,b\n1,2\n".utf8))
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/zstd")
-    process.arguments = ["-q", dir.path("data.csv"), "-o", dir.path("data.csv.zst")]
+    process.arguments = ["-q", dir.file("data.csv"), "-o", dir.file("data.csv.zst")]
     try process.run()
     process.waitUntilExit()
     try #require(process.terminationStatus == 0)
-    let members = try readAll(ArchiveReader(path: dir.path("data.csv.zst"), kind: .compressedFile))
+    let members = try readAll(ArchiveReader(path: dir.file("data.csv.zst"), kind: .compressedFile))
     #expect(members.map(\.entry.pathname) == ["data.csv"])
     #expect(members.first?.text == "a,b\n1,2\n")
   }
@@ -115,7 +115,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
       with gzip.open('data.csv.gz', 'wt') as f:
           for i in range(1000): f.write(f'{i};{i * 0.5}\\n')
       """)
-    let reader = try ArchiveReader(path: dir.path("data.csv.gz"), kind: .compressedFile)
+    let reader = try ArchiveReader(path: dir.file("data.csv.gz"), kind: .compressedFile)
     let members = try readAll(reader, blockSize: blockSize)
     let expected = (0..<1000).map { "\($0);\(Double($0) * 0.5)\n" }.joined()
     #expect(members.count == 1)
@@ -134,7 +134,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
       with gzip.open('data.csv.gz', 'wt') as f: f.write('a,b\\n1,2\\n')
       """)
     #expect(throws: ArchiveError.self) {
-      _ = try readAll(ArchiveReader(path: dir.path("data.csv.gz")))
+      _ = try readAll(ArchiveReader(path: dir.file("data.csv.gz")))
     }
   }
 
@@ -147,7 +147,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
           z.writestr('good.csv', 'a\\n1\\n')
           z.writestr('../evil.csv', 'pwned\\n')
       """)
-    let reader = try ArchiveReader(path: dir.path("evil.zip"))
+    let reader = try ArchiveReader(path: dir.file("evil.zip"))
     #expect(try reader.next()?.pathname == "good.csv")
     let error = #expect(throws: ArchiveError.self) { _ = try reader.next() }
     guard case .unsafeMemberPath(_, let member, _) = error else {
@@ -170,7 +170,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
           info = tarfile.TarInfo('/etc/evil.csv'); info.size = len(data)
           t.addfile(info, io.BytesIO(data))
       """)
-    let reader = try ArchiveReader(path: dir.path("abs.tar"))
+    let reader = try ArchiveReader(path: dir.file("abs.tar"))
     let error = #expect(throws: ArchiveError.self) { _ = try reader.next() }
     #expect(error?.description.contains("/etc/evil.csv") == true)
     #expect(error?.description.contains("absolute") == true)
@@ -212,7 +212,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
       open('cut.zip', 'wb').write(data[:len(data) // 3])
       """)
     let error = #expect(throws: ArchiveError.self) {
-      _ = try readAll(ArchiveReader(path: dir.path("cut.zip")))
+      _ = try readAll(ArchiveReader(path: dir.file("cut.zip")))
     }
     guard case .unreadable = error else {
       Issue.record("expected unreadable, got \(String(describing: error))")
@@ -234,7 +234,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
       open('cut.tar.gz', 'wb').write(data[:len(data) // 2])
       """)
     #expect(throws: ArchiveError.self) {
-      _ = try readAll(ArchiveReader(path: dir.path("cut.tar.gz")))
+      _ = try readAll(ArchiveReader(path: dir.file("cut.tar.gz")))
     }
   }
 
@@ -252,7 +252,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
     try dir.python(Self.bombScript)
     let limits = ArchiveLimits(maxTotalBytes: 1 << 40, maxRatio: 100, ratioAppliesAbove: 1 << 20)
     let error = #expect(throws: ArchiveError.self) {
-      _ = try readAll(ArchiveReader(path: dir.path("bomb.zip"), limits: limits))
+      _ = try readAll(ArchiveReader(path: dir.file("bomb.zip"), limits: limits))
     }
     guard case .compressionRatioTooHigh(_, let member, let limit) = error else {
       Issue.record("expected compressionRatioTooHigh, got \(String(describing: error))")
@@ -268,7 +268,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
     try dir.python(Self.bombScript)
     let limits = ArchiveLimits(maxTotalBytes: 1 << 20)
     let error = #expect(throws: ArchiveError.self) {
-      _ = try readAll(ArchiveReader(path: dir.path("bomb.zip"), limits: limits))
+      _ = try readAll(ArchiveReader(path: dir.file("bomb.zip"), limits: limits))
     }
     guard case .tooLarge(_, "zeros.csv", 1 << 20) = error else {
       Issue.record("expected tooLarge, got \(String(describing: error))")
@@ -281,7 +281,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
     let dir = try TemporaryDirectory()
     try dir.python(Self.bombScript)
     let limits = ArchiveLimits(maxTotalBytes: 1 << 40, maxRatio: 100, ratioAppliesAbove: 1 << 20)
-    let reader = try ArchiveReader(path: dir.path("bomb.zip"), limits: limits)
+    let reader = try ArchiveReader(path: dir.file("bomb.zip"), limits: limits)
     #expect(try reader.next()?.pathname == "zeros.csv")
     #expect(throws: ArchiveError.self) { _ = try reader.next() }
   }
@@ -290,7 +290,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
     let dir = try TemporaryDirectory()
     try dir.python(Self.bombScript)
     let limits = ArchiveLimits(maxTotalBytes: 1 << 40, maxRatio: 100, ratioAppliesAbove: 1 << 20)
-    let reader = try ArchiveReader(path: dir.path("bomb.csv.gz"), kind: .compressedFile, limits: limits)
+    let reader = try ArchiveReader(path: dir.file("bomb.csv.gz"), kind: .compressedFile, limits: limits)
     let error = #expect(throws: ArchiveError.self) { _ = try readAll(reader) }
     guard case .compressionRatioTooHigh(_, "bomb.csv", _) = error else {
       Issue.record("expected compressionRatioTooHigh, got \(String(describing: error))")
@@ -302,14 +302,14 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
     // 20 MiB is under the default 64 MiB before the ratio applies: ordinary files pass.
     let dir = try TemporaryDirectory()
     try dir.python(Self.bombScript)
-    let members = try readAll(ArchiveReader(path: dir.path("bomb.zip")), blockSize: 1 << 16)
+    let members = try readAll(ArchiveReader(path: dir.file("bomb.zip")), blockSize: 1 << 16)
     #expect(members.map(\.entry.pathname) == ["zeros.csv", "after.csv"])
     #expect(members[0].text.utf8.count == 20 << 20)
   }
 
   @Test func missingFileAndDirectoryCannotBeOpened() throws {
     let dir = try TemporaryDirectory()
-    for path in [dir.path("nope.zip"), dir.url.path] {
+    for path in [dir.file("nope.zip"), dir.url.path] {
       let error = #expect(throws: ArchiveError.self) { _ = try ArchiveReader(path: path) }
       guard case .cannotOpen(let archive, _) = error else {
         Issue.record("expected cannotOpen, got \(String(describing: error))")
@@ -322,7 +322,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
   @Test func readingBeforeTheFirstEntryGivesNothing() throws {
     let dir = try TemporaryDirectory()
     try dir.python("import zipfile\nzipfile.ZipFile('a.zip', 'w').writestr('a.csv', 'x')")
-    let reader = try ArchiveReader(path: dir.path("a.zip"))
+    let reader = try ArchiveReader(path: dir.file("a.zip"))
     var byte: UInt8 = 0
     #expect(try withUnsafeMutableBytes(of: &byte) { try reader.readData(into: $0) } == 0)
     #expect(try readAll(reader).map(\.text) == ["x"])

@@ -121,7 +121,7 @@ import Testing
 
   @Test func missingFileAndDirectoryCannotBeOpened() throws {
     let dir = try TemporaryDirectory()
-    for path in [dir.path("nope.pdf"), dir.url.path] {
+    for path in [dir.file("nope.pdf"), dir.url.path] {
       let error = #expect(throws: PDFError.self) { _ = try PDFDocument(path: path) }
       guard case .cannotOpen(path, _) = error else {
         Issue.record("expected cannotOpen, got \(String(describing: error))")

@@ -194,7 +194,7 @@ func nodes(of reader: XMLReader) throws -> [SeenNode] {
 
   @Test func missingFileAndDirectoryCannotBeOpened() throws {
     let dir = try TemporaryDirectory()
-    for path in [dir.path("nope.xml"), dir.url.path] {
+    for path in [dir.file("nope.xml"), dir.url.path] {
       let error = #expect(throws: XMLError.self) { _ = try XMLReader(path: path) }
       guard case .cannotOpen(path, _) = error else {
         Issue.record("expected cannotOpen, got \(String(describing: error))")

@@ -2,24 +2,8 @@ import Foundation
 import PLCore
 import PLLoad
 import PLSQLite
+@_exported import PLTestSupport
 
-/// A fresh directory under the system's temporary directory, removed when released.
-///
-/// Tests run in parallel; each gets its own directory so that databases never collide.
-final class TemporaryDirectory {
-  let path: String
-
-  init() throws {
-    let base = FileManager.default.temporaryDirectory.appendingPathComponent("pl-load-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-    path = base.path
-  }
-
-  deinit { try? FileManager.default.removeItem(atPath: path) }
-
-  /// A path inside the directory.
-  func file(_ name: String) -> String { path + "/" + name }
-}
 
 /// Records from NDJSON text, one per line.
 func records(_ lines: String...) throws -> [Record] {
