@@ -29,9 +29,9 @@ let package = Package(
     systemLibrary("CPLPoppler", pkgConfig: "poppler-glib", apt: ["libpoppler-glib-dev"]),
     systemLibrary("CPLSQLite3", pkgConfig: "sqlite3", apt: ["libsqlite3-dev"]),
     systemLibrary("CPLCrypto", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
-    .target(name: "PLArchive", dependencies: ["CPLArchive"]),
-    .target(name: "PLXML", dependencies: ["CPLXML2"]),
-    .target(name: "PLPDF", dependencies: ["CPLPoppler"]),
+    .target(name: "PLArchive", dependencies: ["PLCore", "CPLArchive"]),
+    .target(name: "PLXML", dependencies: ["PLCore", "CPLXML2"]),
+    .target(name: "PLPDF", dependencies: ["PLCore", "CPLPoppler"]),
     .target(name: "PLSQLite", dependencies: ["CPLSQLite3"], swiftSettings: fast),
     .target(name: "PLDigest", dependencies: ["PLCore", "CPLCrypto"]),
 

@@ -6,6 +6,7 @@
   import Darwin
 #endif
 import CPLArchive
+import PLCore
 
 /// A streaming reader of the members of an archive (zip, tar, 7-Zip, cpio) or of one
 /// compressed file, over libarchive.
@@ -55,12 +56,10 @@ public final class ArchiveReader {
   public init(
     path: String, kind: ArchiveKind = .archive, limits: ArchiveLimits = ArchiveLimits()
   ) throws(ArchiveError) {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw .cannotOpen(archive: path, message: String(cString: strerror(errno))) }
-    var info = stat()
-    if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-      close(fd)
-      throw .cannotOpen(archive: path, message: "is a directory, not a file")
+    let fd: Int32
+    switch openFileForReading(path) {
+    case .success(let opened): fd = opened
+    case .failure(let failure): throw .cannotOpen(archive: path, message: failure.message)
     }
     guard let handle = archive_read_new() else {
       close(fd)

@@ -37,22 +37,15 @@ public final class ByteSource {
       self.fd = 0
       self.ownsDescriptor = false
     } else {
-      let fd = open(path, O_RDONLY | O_CLOEXEC)
-      guard fd >= 0 else { throw .inputMissing(source: path, message: systemMessage(errno)) }
+      switch openFileForReading(path) {
+      case .success(let fd): self.fd = fd
+      case .failure(let failure): throw .inputMissing(source: path, message: failure.message)
+      }
       self.name = path
-      self.fd = fd
       self.ownsDescriptor = true
     }
     var info = stat()
-    if fstat(fd, &info) == 0 {
-      if (info.st_mode & S_IFMT) == S_IFDIR {
-        if ownsDescriptor { close(fd) }
-        throw .inputMissing(source: path, message: "is a directory, not a file")
-      }
-      size = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
-    } else {
-      size = nil
-    }
+    size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
   }
 
   deinit {

@@ -6,6 +6,7 @@
   import Darwin
 #endif
 import CPLPoppler
+import PLCore
 
 /// A PDF document opened with poppler-glib, to read the text and text positions of its pages.
 ///
@@ -26,12 +27,10 @@ public final class PDFDocument {
   /// - Throws: `PDFError.cannotOpen` when the file cannot be opened or is a directory;
   ///   `PDFError.encrypted` when it needs a password; `PDFError.damaged` otherwise.
   public init(path: String) throws(PDFError) {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw .cannotOpen(source: path, message: String(cString: strerror(errno))) }
-    var info = stat()
-    if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-      close(fd)
-      throw .cannotOpen(source: path, message: "is a directory, not a file")
+    let fd: Int32
+    switch openFileForReading(path) {
+    case .success(let opened): fd = opened
+    case .failure(let failure): throw .cannotOpen(source: path, message: failure.message)
     }
     var error: UnsafeMutablePointer<GError>?
     // poppler takes the descriptor over, and closes it, whether or not it succeeds.

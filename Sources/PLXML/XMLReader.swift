@@ -6,6 +6,7 @@
   import Darwin
 #endif
 import CPLXML2
+import PLCore
 
 /// Initialises libxml2 once per process, before any reader exists: `xmlInitParser` is not
 /// safe to run from two threads at once, and Swift runs a global's initialiser exactly once.
@@ -46,12 +47,10 @@ public final class XMLReader {
   /// - Throws: `XMLError.cannotOpen` when the file cannot be opened or is a directory.
   public init(path: String) throws(XMLError) {
     _ = libxml2Initialised
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw .cannotOpen(source: path, message: String(cString: strerror(errno))) }
-    var info = stat()
-    if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-      close(fd)
-      throw .cannotOpen(source: path, message: "is a directory, not a file")
+    let fd: Int32
+    switch openFileForReading(path) {
+    case .success(let opened): fd = opened
+    case .failure(let failure): throw .cannotOpen(source: path, message: failure.message)
     }
     guard let reader = xmlReaderForFd(fd, path, nil, Self.options) else {
       close(fd)
