@@ -77,7 +77,7 @@ public enum AtomicFile {
 
   /// Reads a small text file whole (metrics, specs); not for record data.
   public static func read(_ path: String) throws(PLError) -> String {
-    let source = try ByteSource(path: path)
+    let source = try FileStream(path: path)
     var bytes: [UInt8] = []
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
     defer { chunk.deallocate() }

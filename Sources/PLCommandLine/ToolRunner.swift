@@ -28,7 +28,7 @@ public final class RunContext {
     guard terminal.stderrIsTerminal && !options.quiet else { return }
     var total = 0
     for path in inputs {
-      guard path != ByteSource.standardInputName, let size = fileSize(path) else {
+      guard path != FileStream.standardInputName, let size = fileSize(path) else {
         startProgress(totalBytes: nil)
         return
       }

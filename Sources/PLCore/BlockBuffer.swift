@@ -2,14 +2,14 @@
   import Glibc
 #endif
 
-/// The unread bytes of a `ByteSource`, refilled a block at a time.
+/// The unread bytes of a `ByteStream`, refilled a block at a time.
 ///
 /// Readers consume from `start` up to `end` and call `fill()` when they need more: the unread
 /// tail moves to the front, the buffer doubles only when one item (a line, a row, an array
 /// element) is larger than it, and a block is read. Memory stays bounded by the largest item.
 /// A UTF-8 byte-order mark at the very start of the source is skipped.
 public final class BlockBuffer {
-  public let source: ByteSource
+  public let source: any ByteStream
   public private(set) var storage: UnsafeMutableRawBufferPointer
   /// The first unread byte.
   public var start = 0
@@ -21,7 +21,7 @@ public final class BlockBuffer {
 
   public static let defaultBlockSize = 1 << 20
 
-  public init(source: ByteSource, blockSize: Int = BlockBuffer.defaultBlockSize) {
+  public init(source: any ByteStream, blockSize: Int = BlockBuffer.defaultBlockSize) {
     self.source = source
     storage = .allocate(byteCount: max(blockSize, 16), alignment: 16)
   }

@@ -2,7 +2,7 @@
 //
 // `JSONValue` and `Record` are the values every stage passes along. `JSONParser` and
 // `JSONWriter` are the byte-level codec (order-preserving, numbers kept as their exact text);
-// `NDJSONReader` streams records out of a `ByteSource`; `OutputStream` buffers standard output.
+// `NDJSONReader` streams records out of a `ByteStream`; `OutputStream` buffers standard output.
 // `PLError` carries the place of a failure and its sysexits status.
 
 /// A JSON value whose object keys keep their order and whose numbers keep their text.

@@ -2,7 +2,7 @@
   import Glibc
 #endif
 
-/// Splits a `ByteSource` into lines, reading 1 MiB blocks and never the whole input.
+/// Splits a `ByteStream` into lines, reading 1 MiB blocks and never the whole input.
 ///
 /// A line is handed out without its `\n` (and without a `\r` before it). A UTF-8 byte-order
 /// mark at the very start is skipped. Memory stays bounded by the longest line.
@@ -15,7 +15,7 @@ public final class LineReader {
 
   public static let blockSize = BlockBuffer.defaultBlockSize
 
-  public init(source: ByteSource, blockSize: Int = LineReader.blockSize) {
+  public init(source: any ByteStream, blockSize: Int = LineReader.blockSize) {
     input = BlockBuffer(source: source, blockSize: blockSize)
   }
 
@@ -23,7 +23,7 @@ public final class LineReader {
     self.input = input
   }
 
-  public var source: ByteSource { input.source }
+  public var source: any ByteStream { input.source }
 
   /// The next line, valid until the next call; nil at the end of the input.
   ///

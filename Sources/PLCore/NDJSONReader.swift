@@ -8,7 +8,7 @@ public final class NDJSONReader: RecordSource {
   /// Records returned so far.
   public private(set) var recordCount = 0
 
-  public init(source: ByteSource, blockSize: Int = LineReader.blockSize) {
+  public init(source: any ByteStream, blockSize: Int = LineReader.blockSize) {
     lines = LineReader(source: source, blockSize: blockSize)
   }
 

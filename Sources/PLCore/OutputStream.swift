@@ -63,4 +63,7 @@ public final class NDJSONSink: RecordSink {
   public func finish() throws(PLError) {
     try stream.flush()
   }
+
+  /// Standard output cannot be taken back; what was written stays written.
+  public func abort() {}
 }

@@ -1,17 +1,134 @@
-/// Where records come from: a reader over a file, a table, another stage.
-public protocol RecordSource {
+// The spine of every pl command: a source of records, transforms, and a sink, joined by the
+// one loop in `Pipeline`. Fast paths are capabilities a source or sink advertises
+// (`CompactLineSource`, `CompactLineSink`); the loop decides when to use them, so behaviour is
+// defined once, by the record path, and the fast path only has to equal it.
+
+/// Where records come from: a reader over a file or member, another stage's output.
+public protocol RecordSource: AnyObject {
+  /// The name of what is being read, for messages and provenance.
+  var sourceName: String { get }
   /// The next record, or nil at the end.
-  mutating func next() throws(PLError) -> Record?
+  ///
+  /// - Throws: `PLError` naming the source and place of bad input.
+  func next() throws(PLError) -> Record?
 }
 
-/// A transform: zero, one or many records out for each record in.
+/// A source that can hand out a record as one compact JSON line, without building a `Record`.
+///
+/// A compact line must be byte for byte what `JSONWriter.writeLine` would write for the record
+/// the line stands for (no insignificant whitespace, canonical string escapes, `_pl` last):
+/// then a sink may copy it and nobody can tell which path was taken.
+public protocol CompactLineSource: RecordSource {
+  /// The next item: a compact line when the record allows it, else a parsed record.
+  ///
+  /// - Parameter members: also find the line's top-level members (for sinks that bind
+  ///   values straight from the bytes).
+  func nextItem(members: Bool) throws(PLError) -> StreamItem?
+}
+
+/// One record on its way through the pipeline, as a line or parsed.
+public enum StreamItem {
+  case line(CompactLine)
+  case record(Record)
+}
+
+/// One record as a compact JSON object: its bytes (without the newline), valid until the next
+/// call on its source.
+public struct CompactLine {
+  public var bytes: UnsafeBufferPointer<UInt8>
+  /// The `"_pl":{…}` member, when there is one; it is always the last member.
+  public var metaMember: Range<Int>?
+  /// The top-level members other than `_pl`, when asked for.
+  public var members: [RawMember]
+
+  public init(bytes: UnsafeBufferPointer<UInt8>, metaMember: Range<Int>?, members: [RawMember] = []) {
+    self.bytes = bytes
+    self.metaMember = metaMember
+    self.members = members
+  }
+
+  /// The record the line stands for.
+  ///
+  /// - Throws: `PLError.internalError` if the line is not valid JSON (a source broke its contract).
+  public func record(source: String) throws(PLError) -> Record {
+    do throws(JSONSyntaxError) {
+      return try JSONParser.parseRecord(bytes)
+    } catch {
+      throw .internalError("\(source): a compact line did not parse: \(error.message)")
+    }
+  }
+}
+
+/// One problem with a record: the rule that found it, the field, a stable code and words for
+/// people. Rejected records carry a list of these in `_pl.errors`.
+public struct RecordIssue: Equatable, Hashable, Sendable {
+  public var rule: String
+  public var field: String?
+  public var code: String
+  public var message: String
+
+  public init(rule: String, field: String? = nil, code: String, message: String) {
+    self.rule = rule
+    self.field = field
+    self.code = code
+    self.message = message
+  }
+
+  /// The issue as a `_pl.errors` entry.
+  public var json: JSONValue {
+    var members = [Field("rule", .string(rule))]
+    if let field { members.append(Field("field", .string(field))) }
+    members += [Field("code", .string(code)), Field("message", .string(message))]
+    return .object(members)
+  }
+}
+
+/// What a transform decided about one record.
+public enum Outcome {
+  /// The record goes on unchanged (a compact line may then be copied as it came).
+  case pass
+  /// The record goes on, changed.
+  case change(Record)
+  /// Zero, one or many records go on instead of this one (reshaping, splitting).
+  case emit([Record])
+  /// The record is left out on purpose (a duplicate, a filter); counted as dropped.
+  case drop
+  /// The record goes to the rejects, with its reasons.
+  case reject([RecordIssue])
+}
+
+/// A step between source and sink: cleans, checks or reshapes records one at a time.
 public protocol RecordTransform {
-  func apply(_ record: Record) throws(PLError) -> [Record]
+  mutating func apply(_ record: Record) throws(PLError) -> Outcome
+  /// Called once after the last record: records held back (deduplication, gap filling,
+  /// dataset-level checks) go on from here.
+  mutating func finish() throws(PLError) -> [Record]
 }
 
-/// Where records go: standard output, a database table, a lake partition.
-public protocol RecordSink {
-  mutating func write(_ record: Record) throws(PLError)
-  /// Makes everything written durable (commits, flushes); called once at the end.
-  mutating func finish() throws(PLError)
+extension RecordTransform {
+  public mutating func finish() throws(PLError) -> [Record] { [] }
+}
+
+/// Where records go: standard output, a database table, a lake partition, a rejects file.
+///
+/// A sink is all or nothing where its target allows: `finish()` makes everything durable
+/// (commits, renames into place), `abort()` undoes everything written (rolls back, removes
+/// temporaries). Exactly one of them ends a sink's life.
+public protocol RecordSink: AnyObject {
+  func write(_ record: Record) throws(PLError)
+  /// Makes everything written durable; called once at the end of a complete stream.
+  func finish() throws(PLError)
+  /// Undoes what can be undone; called when the stream failed. Must not throw.
+  func abort()
+}
+
+/// A sink that can take a compact line as bytes, without a `Record` being built.
+public protocol CompactLineSink: RecordSink {
+  /// True when the sink needs the line's members found (`CompactLine.members`).
+  var wantsMembers: Bool { get }
+  /// Writes the record a compact line stands for.
+  ///
+  /// - Returns: false when this line must come as a `Record` instead; the pipeline then
+  ///   parses it and calls `write(_:)`.
+  func write(line: CompactLine) throws(PLError) -> Bool
 }

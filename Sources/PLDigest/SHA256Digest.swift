@@ -4,7 +4,7 @@ import PLCore
 /// A SHA-256 digest fed incrementally, as the bytes of a source stream past.
 ///
 /// A source's sha256 names it in bronze and in manifests, and is computed while the source is
-/// read rather than in a second pass: attach a digest to a `ByteSource`'s observers, read, and
+/// read rather than in a second pass: attach a digest to a `ByteStream`'s observers, read, and
 /// ask for `finalize()` at the end. Backed by libcrypto's EVP interface.
 ///
 /// Contract: `observe` may be called any number of times with any chunking; `finalize()` ends

@@ -11,14 +11,14 @@ public struct CSVSpan: Sendable {
   public var hasDoubledQuotes: Bool
 }
 
-/// An RFC 4180 CSV/TSV parser over a `ByteSource`, reading 1 MiB blocks.
+/// An RFC 4180 CSV/TSV parser over a `ByteStream`, reading 1 MiB blocks.
 ///
 /// Fields may be quoted with `"`; a quoted field can hold delimiters, doubled quotes and line
 /// breaks. CRLF and LF both end rows; a UTF-8 byte-order mark at the start is skipped. Rows are
 /// handed out as spans into the buffer (no copy, no String), valid until the next call, so the
 /// extractor can write JSON straight from the input bytes.
 public final class CSVReader {
-  public let source: ByteSource
+  public let source: any ByteStream
   /// The name errors give the source: the path by default; `CSVExtractor` sets its source
   /// name, so that both name an input the same way (an archive member, for one).
   public var sourceName: String
@@ -42,7 +42,7 @@ public final class CSVReader {
   public static let candidateDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: "|")]
 
   /// - Parameter delimiter: the field separator, or nil to detect it among `,` `;` tab `|`.
-  public convenience init(source: ByteSource, delimiter: UInt8?, blockSize: Int = LineReader.blockSize) throws(PLError) {
+  public convenience init(source: any ByteStream, delimiter: UInt8?, blockSize: Int = LineReader.blockSize) throws(PLError) {
     try self.init(input: BlockBuffer(source: source, blockSize: blockSize), delimiter: delimiter)
   }
 

@@ -19,11 +19,11 @@ public struct ExtractPlan: Sendable {
 /// Told about each source as it is read, so the command can count, hash and show progress.
 public protocol ExtractObserver: AnyObject {
   /// A source was opened; attach byte observers (a digest) here.
-  func sourceOpened(_ source: ByteSource)
+  func sourceOpened(_ source: any ByteStream)
   /// Called every 1024 records with the records written and bytes read so far from the current source.
   func recordsWritten(_ records: Int, bytesRead: Int)
   /// A source was read to its end.
-  func sourceFinished(_ source: ByteSource, records: Int, details: [Field])
+  func sourceFinished(_ source: any ByteStream, records: Int, details: [Field])
 }
 
 /// Runs an `ExtractPlan`: each input in turn, records to `output`.
@@ -43,7 +43,7 @@ public final class Extractor {
 
   public func run() throws(PLError) {
     for path in plan.inputs {
-      let source = try ByteSource(path: path)
+      let source = try FileStream(path: path)
       observer?.sourceOpened(source)
       let input = BlockBuffer(source: source)
       let format = try resolveFormat(for: path, input: input)

@@ -10,7 +10,7 @@ import PLCore
 /// tracking strings and nesting, so a 10 GB array is read in constant memory; each element is
 /// then parsed with `JSONParser`. Elements that are not objects are errors naming their line.
 public final class JSONDocumentReader: RecordSource {
-  let source: ByteSource
+  let source: any ByteStream
   let input: BlockBuffer
   /// Lines before `start`.
   var line = 1
@@ -21,7 +21,7 @@ public final class JSONDocumentReader: RecordSource {
   /// The 1-based line where the record last returned starts.
   public private(set) var recordLine = 0
 
-  public convenience init(source: ByteSource, blockSize: Int = LineReader.blockSize) {
+  public convenience init(source: any ByteStream, blockSize: Int = LineReader.blockSize) {
     self.init(input: BlockBuffer(source: source, blockSize: blockSize))
   }
 
@@ -29,6 +29,8 @@ public final class JSONDocumentReader: RecordSource {
     self.source = input.source
     self.input = input
   }
+
+  public var sourceName: String { source.name }
 
   var base: UnsafeMutablePointer<UInt8> { input.base }
   var start: Int {

@@ -35,13 +35,13 @@ public struct Loader {
 
   public func run(observer: LoadObserver?) throws(PLError) -> LoadReport {
     // Every input must exist before anything is written.
-    for path in plan.inputs where path != "-" { _ = try ByteSource(path: path) }
+    for path in plan.inputs where path != "-" { _ = try FileStream(path: path) }
     let sink = try SQLiteSink(databasePath: plan.databasePath, table: plan.table, options: plan.options)
     var records = 0
     var bytesBefore = 0
     do {
       for path in plan.inputs {
-        let source = try ByteSource(path: path)
+        let source = try FileStream(path: path)
         let reader = NDJSONReader(source: source)
         var members: [RawMember] = []
         while let item = try reader.nextItem(members: &members) {

@@ -70,7 +70,7 @@ final class ExtractProgress: ExtractObserver {
     context.startProgress(inputs: plan.inputs)
   }
 
-  func sourceOpened(_ source: ByteSource) {
+  func sourceOpened(_ source: any ByteStream) {
     digest = try? SHA256Digest()
     if let digest { source.observers.append(digest) }
   }
@@ -79,7 +79,7 @@ final class ExtractProgress: ExtractObserver {
     context.progress.update(bytes: bytesBefore + bytesRead, records: recordsBefore + records)
   }
 
-  func sourceFinished(_ source: ByteSource, records: Int, details: [Field]) {
+  func sourceFinished(_ source: any ByteStream, records: Int, details: [Field]) {
     bytesBefore += source.bytesRead
     recordsBefore += records
     context.stats.recordsIn += records

@@ -2,10 +2,10 @@ import Foundation
 import PLCore
 import Testing
 
-/// Lines out of a `ByteSource`, under every chunking.
+/// Lines out of a `ByteStream`, under every chunking.
 @Suite struct LineReaderTests {
   /// All lines of `source`, read with a block size of `blockSize`, with their numbers.
-  func lines(_ source: ByteSource, blockSize: Int) throws -> (lines: [String], numbers: [Int], unterminated: Bool) {
+  func lines(_ source: any ByteStream, blockSize: Int) throws -> (lines: [String], numbers: [Int], unterminated: Bool) {
     let reader = LineReader(source: source, blockSize: blockSize)
     var lines: [String] = []
     var numbers: [Int] = []
@@ -51,7 +51,7 @@ import Testing
     let (r, w) = makePipe()
     defer { close(r) }
     writeAll(w, bytes("\n"))
-    let reader = LineReader(source: try ByteSource(path: "/dev/fd/\(r)"), blockSize: 16)
+    let reader = LineReader(source: try FileStream(path: "/dev/fd/\(r)"), blockSize: 16)
     #expect(try reader.nextLine().map { Array($0) } == [])
     writeAll(w, bytes([0xEF, 0xBB, 0xBF], "x\n"))
     close(w)
@@ -64,7 +64,7 @@ import Testing
   func tricklingPipe(chunk: Int) throws {
     let input = bytes([0xEF, 0xBB, 0xBF], "first\r\n\nsecond line\nlast")
     let (path, r) = tricklePipe(input, chunk: chunk)
-    let source = try ByteSource(path: path)
+    let source = try FileStream(path: path)
     close(r)
     let reader = LineReader(source: source, blockSize: 16)
     var lines: [String] = []
@@ -79,7 +79,7 @@ import Testing
   enum Mode: String, CaseIterable, Sendable { case next, nextItem }
 
   /// All records of `source` with the line each came from.
-  func read(_ source: ByteSource, blockSize: Int, mode: Mode) throws -> [(Record, Int)] {
+  func read(_ source: any ByteStream, blockSize: Int, mode: Mode) throws -> [(Record, Int)] {
     let reader = NDJSONReader(source: source, blockSize: blockSize)
     var out: [(Record, Int)] = []
     switch mode {
@@ -168,7 +168,7 @@ import Testing
       for mode in Mode.allCases {
         let error: PLError?
         do {
-          _ = try read(try ByteSource(path: source.name), blockSize: blockSize, mode: mode)
+          _ = try read(try FileStream(path: source.name), blockSize: blockSize, mode: mode)
           error = nil
         } catch let e as PLError {
           error = e
@@ -219,7 +219,7 @@ import Testing
 
   @Test func tricklingPipe() throws {
     let (path, r) = tricklePipe(Self.input, chunk: 3)
-    let source = try ByteSource(path: path)
+    let source = try FileStream(path: path)
     close(r)
     let reader = NDJSONReader(source: source, blockSize: 16)
     var records: [Record] = []

@@ -46,21 +46,21 @@ extension Result {
 
 
 
-/// A `ByteSource` over a new temporary file holding `bytes`, named `name` in a fresh
+/// A `ByteStream` over a new temporary file holding `bytes`, named `name` in a fresh
 /// directory. The directory is removed at once: the open descriptor keeps the data readable.
-func temporarySource(_ bytes: [UInt8], name: String = "in.txt") throws -> ByteSource {
+func temporarySource(_ bytes: [UInt8], name: String = "in.txt") throws -> FileStream {
   let dir = try TemporaryDirectory()
   return try withExtendedLifetime(dir) {
     let path = try dir.write(name, bytes)
-    return try ByteSource(path: path)
+    return try FileStream(path: path)
   }
 }
 
-/// Calls `body` with a fresh `ByteSource` for each block size of `chunkings`, all over one
+/// Calls `body` with a fresh `ByteStream` for each block size of `chunkings`, all over one
 /// temporary file holding `bytes` (named `name`, for messages).
-func forEachChunking(_ bytes: [UInt8], name: String = "in.txt", _ body: (ByteSource, Int) throws -> Void) throws {
+func forEachChunking(_ bytes: [UInt8], name: String = "in.txt", _ body: (FileStream, Int) throws -> Void) throws {
   let dir = try TemporaryDirectory()
   let path = try dir.write(name, bytes)
-  for blockSize in chunkings { try body(try ByteSource(path: path), blockSize) }
+  for blockSize in chunkings { try body(try FileStream(path: path), blockSize) }
 }
 

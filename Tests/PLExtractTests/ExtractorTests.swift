@@ -21,9 +21,9 @@ import Testing
   final class Observer: ExtractObserver {
     var opened: [String] = []
     var finished: [(String, Int, [Field])] = []
-    func sourceOpened(_ source: ByteSource) { opened.append(source.name) }
+    func sourceOpened(_ source: any ByteStream) { opened.append(source.name) }
     func recordsWritten(_ records: Int, bytesRead: Int) {}
-    func sourceFinished(_ source: ByteSource, records: Int, details: [Field]) { finished.append((source.name, records, details)) }
+    func sourceFinished(_ source: any ByteStream, records: Int, details: [Field]) { finished.append((source.name, records, details)) }
   }
 
   static let csv = "sample;protein;unit\nS1;12,30;g/100 g\n\"S 2\";\"9,5\";\"µg\"\n"

@@ -16,7 +16,7 @@ let chunkings: [Int] = [1, 2, 3, 5] + Array(16...40) + [64, 4096]
 func temporaryInput(_ bytes: [UInt8], blockSize: Int) throws -> BlockBuffer {
   let dir = try TemporaryDirectory()
   return try withExtendedLifetime(dir) {
-    BlockBuffer(source: try ByteSource(path: try dir.write("input", bytes)), blockSize: blockSize)
+    BlockBuffer(source: try FileStream(path: try dir.write("input", bytes)), blockSize: blockSize)
   }
 }
 
@@ -37,7 +37,7 @@ func row(_ line: Int, _ pairs: KeyValuePairs<String, String>, source: String = "
 func tricklingInput(_ bytes: [UInt8], chunk: Int, blockSize: Int = 16) throws -> BlockBuffer {
   let (path, r) = tricklePipe(bytes, chunk: chunk, pauseMicroseconds: 100)
   defer { close(r) }
-  return BlockBuffer(source: try ByteSource(path: path), blockSize: blockSize)
+  return BlockBuffer(source: try FileStream(path: path), blockSize: blockSize)
 }
 
 /// The error `body` throws, when it is a `PLError`.
@@ -58,6 +58,6 @@ func plError(_ body: () throws -> Void) -> PLError? {
 func forEachChunking(_ bytes: [UInt8], _ body: (BlockBuffer, Int) throws -> Void) throws {
   let dir = try TemporaryDirectory()
   let path = try dir.write("input", bytes)
-  for blockSize in chunkings { try body(BlockBuffer(source: try ByteSource(path: path), blockSize: blockSize), blockSize) }
+  for blockSize in chunkings { try body(BlockBuffer(source: try FileStream(path: path), blockSize: blockSize), blockSize) }
 }
 

@@ -31,7 +31,7 @@ public func readAll(_ fd: Int32) -> [UInt8] {
 
 /// Feeds `bytes` into a pipe from another thread, `chunk` bytes per write(2) with a short
 /// pause between writes, so that the reader sees many small reads. Returns a path that
-/// `ByteSource` can open (the pipe's read end through /dev/fd).
+/// `ByteStream` can open (the pipe's read end through /dev/fd).
 ///
 /// The result never depends on how the reads happen to be split; the pauses only make
 /// small reads likely.

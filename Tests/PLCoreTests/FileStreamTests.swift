@@ -2,11 +2,11 @@ import Foundation
 import PLCore
 import Testing
 
-@Suite struct ByteSourceTests {
+@Suite struct FileStreamTests {
   @Test func missingFileIsInputMissing() throws {
     let dir = try TemporaryDirectory()
     let path = dir.file("no-such-file.csv")
-    let error = #expect(throws: PLError.self) { try ByteSource(path: path) }
+    let error = #expect(throws: PLError.self) { try FileStream(path: path) }
     guard case .inputMissing(let source, let message)? = error else {
       Issue.record("expected inputMissing, got \(String(describing: error))")
       return
@@ -20,22 +20,22 @@ import Testing
 
   @Test func directoryIsInputMissing() throws {
     let dir = try TemporaryDirectory()
-    let error = #expect(throws: PLError.self) { try ByteSource(path: dir.path) }
+    let error = #expect(throws: PLError.self) { try FileStream(path: dir.path) }
     #expect(error == .inputMissing(source: dir.path, message: "is a directory, not a file"))
     #expect(error?.exitStatus.rawValue == 66)
   }
 
   @Test func dashIsStandardInput() throws {
-    let source = try ByteSource(path: "-")
+    let source = try FileStream(path: "-")
     #expect(source.name == "-")
-    #expect(ByteSource.standardInputName == "-")
+    #expect(FileStream.standardInputName == "-")
   }
 
   @Test func readsAFileInBlocksAndCountsBytes() throws {
     let dir = try TemporaryDirectory()
     let content = bytes(String(repeating: "0123456789", count: 100))
     let path = try dir.write("ten.txt", content)
-    let source = try ByteSource(path: path)
+    let source = try FileStream(path: path)
     #expect(source.name == path)
     #expect(source.size == 1000)
     final class Collector: ByteObserver {
@@ -58,7 +58,7 @@ import Testing
 
   @Test func emptyFileHasSizeZero() throws {
     let dir = try TemporaryDirectory()
-    let source = try ByteSource(path: try dir.write("empty", []))
+    let source = try FileStream(path: try dir.write("empty", []))
     #expect(source.size == 0)
     var block = [UInt8](repeating: 0, count: 8)
     #expect(try block.withUnsafeMutableBytes { buffer throws(PLError) in try source.read(into: buffer) } == 0)
@@ -69,7 +69,7 @@ import Testing
     defer { close(r) }
     writeAll(w, bytes("abc"))
     close(w)
-    let source = try ByteSource(path: "/dev/fd/\(r)")
+    let source = try FileStream(path: "/dev/fd/\(r)")
     #expect(source.size == nil)
   }
 }

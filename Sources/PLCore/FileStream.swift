@@ -6,22 +6,16 @@
   import Darwin
 #endif
 
-/// Something that wants to see every byte of a source as it is read (a digest, a progress meter).
-public protocol ByteObserver: AnyObject {
-  func observe(_ bytes: UnsafeRawBufferPointer)
-}
-
 /// A file or standard input, read in large blocks with read(2).
 ///
 /// Opening checks what a person would be told about: a missing file (66), a directory (66),
 /// an unreadable file (66). Reading never loads the whole input.
-public final class ByteSource {
+public final class FileStream: ByteStream {
   /// The name used in messages and provenance: the path as given, or `-` for standard input.
   public let name: String
   /// The size in bytes when known (a regular file), for progress and ETA.
   public let size: Int?
-  public private(set) var bytesRead = 0
-  public var observers: [ByteObserver] = []
+  public var tally = StreamTally()
   let fd: Int32
   let ownsDescriptor: Bool
 
@@ -33,7 +27,7 @@ public final class ByteSource {
   /// - Throws: `PLError.inputMissing` when the path cannot be opened or is a directory.
   public init(path: String) throws(PLError) {
     if path == "-" {
-      self.name = ByteSource.standardInputName
+      self.name = FileStream.standardInputName
       self.fd = 0
       self.ownsDescriptor = false
     } else {
@@ -59,11 +53,7 @@ public final class ByteSource {
     while true {
       let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
       if n >= 0 {
-        if n > 0 {
-          bytesRead += n
-          let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-          for observer in observers { observer.observe(chunk) }
-        }
+        tally.count(buffer, n)
         return n
       }
       if errno == EINTR { continue }
