@@ -68,10 +68,16 @@ public enum AtomicFile {
     }
     if failure == 0 && fsync(fd) != 0 { failure = errno }
     if close(fd) != 0 && failure == 0 { failure = errno }
-    if failure == 0 && rename(temp, path) != 0 { failure = errno }
     if failure != 0 {
       unlink(temp)
       throw .io(target: path, message: systemMessage(failure))
+    }
+    // Moving into place fails for reasons of the target (a directory, no permission): the
+    // output cannot be created, which is not an I/O failure.
+    if rename(temp, path) != 0 {
+      let code = errno
+      unlink(temp)
+      throw .cannotCreate(target: path, message: code == EISDIR ? "is a directory, not a file" : systemMessage(code))
     }
   }
 

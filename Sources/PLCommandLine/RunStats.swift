@@ -26,6 +26,8 @@ public final class RunStats {
   public var recordsIn = 0
   public var recordsOut = 0
   public var rejected = 0
+  /// Bad records or inputs passed over on request (`--on-error skip`).
+  public var skipped = 0
   public var sources: [SourceStat] = []
   /// Tool-specific members of the JSON summary (the table loaded, columns added).
   public var extra: [Field] = []
@@ -43,6 +45,7 @@ public final class RunStats {
       Field("records_in", .integer(recordsIn)),
       Field("records_out", .integer(recordsOut)),
       Field("rejected", .integer(rejected)),
+      Field("skipped", .integer(skipped)),
       Field("seconds", .number(formatFixed(seconds, digits: 3))),
     ]
     if let error { fields.append(Field("error", .string(error))) }
@@ -70,6 +73,7 @@ public final class RunStats {
     var text = "\(tool): "
     if !sources.isEmpty { text += sources.count == 1 ? "1 source, " : "\(sources.count) sources, " }
     text += "\(recordsIn) records in, \(recordsOut) out, \(rejected) rejected"
+    if skipped > 0 { text += ", \(skipped) skipped" }
     if let textDetail { text += ", " + textDetail }
     return text + " in \(formatFixed(seconds, digits: 2)) s"
   }

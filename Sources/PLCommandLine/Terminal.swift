@@ -7,12 +7,14 @@ import PLCore
 public struct Terminal: Sendable {
   public let stderrIsTerminal: Bool
   public let stdinIsTerminal: Bool
+  public let stdoutIsTerminal: Bool
   /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org) or TERM is dumb.
   public let useColor: Bool
 
   public init(environment: [String: String] = currentEnvironment()) {
     stderrIsTerminal = isatty(2) == 1
     stdinIsTerminal = isatty(0) == 1
+    stdoutIsTerminal = isatty(1) == 1
     let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
     useColor = stderrIsTerminal && !noColor && environment["TERM"] != "dumb"
   }

@@ -11,6 +11,19 @@ public final class RunContext {
   public let stats = RunStats()
   public let terminal: Terminal
   public private(set) var progress = Progress(enabled: false, totalBytes: nil)
+  /// Standard output, when the command writes records there: a failure then ends the stream
+  /// with an abort line (pl-records(5)), and its count is the summary's `records_out`.
+  public private(set) var recordOutput: OutputStream?
+
+  /// Standard output for records, set up once: signals that stop the command end the stream
+  /// with an abort line too.
+  public func openRecordOutput() -> OutputStream {
+    if let recordOutput { return recordOutput }
+    let output = OutputStream()
+    recordOutput = output
+    if !terminal.stdoutIsTerminal { SignalAbort.install(tool: tool) }
+    return output
+  }
 
   init(tool: String, options: CommonOptions, terminal: Terminal) {
     self.tool = tool
@@ -35,6 +48,13 @@ public final class RunContext {
       total += size
     }
     startProgress(totalBytes: total)
+  }
+
+  /// Prints a warning on standard error: shown even with --quiet, since it reports input that
+  /// was passed over.
+  public func warn(_ message: String) {
+    progress.finish()
+    Terminal.writeError("\(tool): \(message)\n")
   }
 
   /// Prints a note for people on standard error (not with --quiet).
@@ -73,7 +93,12 @@ public struct ToolRunner {
     } catch {
       status = error.exitStatus
       errorText = error.description
+      // On a terminal the person reads the error itself; in a pipe the next command must.
+      if context.terminal.stdoutIsTerminal { try? context.recordOutput?.flush() } else {
+        context.recordOutput?.abort(tool: tool, message: error.description)
+      }
     }
+    if let output = context.recordOutput { context.stats.recordsOut = output.recordsWritten }
     context.progress.finish()
     if let errorText { report(errorText, color: context.terminal.useColor) }
     let seconds = monotonicSeconds() - start

@@ -57,6 +57,15 @@ public struct JSONParser {
     return value
   }
 
+  /// Parses `text` as exactly one JSON value (a convenience for small inputs).
+  public static func parseValue(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    var copy = text
+    let result: Result<JSONValue, JSONSyntaxError> = copy.withUTF8 { buffer in
+      do throws(JSONSyntaxError) { return .success(try parseValue(buffer)) } catch { return .failure(error) }
+    }
+    return try result.get()
+  }
+
   /// Parses `text` as one record (a convenience for tests and small inputs).
   public static func parseRecord(_ text: String) throws(JSONSyntaxError) -> Record {
     var copy = text

@@ -1,8 +1,8 @@
 /// Checks that a line is one compact JSON object the toolkit can pass through as it is.
 ///
 /// The pass-through of NDJSON (`pl-extract file.ndjson`) need not build values: a line that is
-/// valid JSON, holds no insignificant whitespace, no top-level `_pl` and nothing the parser
-/// would change (a lone surrogate escape) can be copied byte for byte, with `_pl` appended.
+/// valid JSON, holds no insignificant whitespace, has `_pl` (if any) last and nothing the writer
+/// would write differently (an escape it would not use) can be copied byte for byte.
 /// `scanCompact` answers non-nil only for such lines; for anything else, invalid lines included,
 /// it answers nil and the caller uses `JSONParser`, which also gives the precise error.
 /// Asked to, it also notes where each top-level member is, so a loader can bind values
@@ -59,6 +59,8 @@ public struct JSONScanner {
     }
     while true {
       guard pos < end, base[pos] == UInt8(ascii: "\"") else { return false }
+      // `_pl` is written last; a line with members after it is put in order by the parser.
+      if topLevel && metaRange != nil { return false }
       let keyStart = pos
       let isMeta =
         topLevel && pos + 4 < end && base[pos + 1] == UInt8(ascii: "_") && base[pos + 2] == UInt8(ascii: "p")
@@ -192,25 +194,26 @@ public struct JSONScanner {
         pos += 1
         guard pos < end else { return false }
         switch base[pos] {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "b"), UInt8(ascii: "f"),
           UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
           pos += 1
         case UInt8(ascii: "u"):
-          guard pos + 4 < end else { return false }
-          var v: UInt32 = 0
-          for k in 1...4 {
-            let h = base[pos + k]
-            let d: UInt8
-            switch h {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = h - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = h - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = h - UInt8(ascii: "A") + 10
-            default: return false
-            }
-            v = v << 4 | UInt32(d)
+          // Only the escapes `JSONWriter` itself writes may pass through as they are: `\u00xx`
+          // (lower-case hex) for a control character without a short form. Any other escape
+          // (`\/`, `\u00e9`, upper-case hex, surrogates) goes to the parser, which decodes it, so
+          // that both paths write the same bytes.
+          guard pos + 4 < end, base[pos + 1] == UInt8(ascii: "0"), base[pos + 2] == UInt8(ascii: "0") else { return false }
+          let h1 = base[pos + 3]
+          let h2 = base[pos + 4]
+          guard h1 == UInt8(ascii: "0") || h1 == UInt8(ascii: "1") else { return false }
+          let low: UInt8
+          switch h2 {
+          case UInt8(ascii: "0")...UInt8(ascii: "9"): low = h2 - UInt8(ascii: "0")
+          case UInt8(ascii: "a")...UInt8(ascii: "f"): low = h2 - UInt8(ascii: "a") + 10
+          default: return false
           }
-          // Surrogate escapes go to the parser, which pairs them or replaces lone ones.
-          if v >= 0xD800 && v < 0xE000 { return false }
+          let v = (h1 - UInt8(ascii: "0")) << 4 | low
+          if v == 0x08 || v == 0x09 || v == 0x0A || v == 0x0C || v == 0x0D { return false }
           pos += 5
         default:
           return false

@@ -2,11 +2,20 @@
 ///
 /// Blank lines are skipped; CRLF and a leading byte-order mark are accepted. A line that is not
 /// exactly one JSON object is an error naming the source, line and column (exit status 65),
-/// and so is a last record cut short by the end of the input.
-public final class NDJSONReader: RecordSource {
+/// and so is a last record cut short by the end of the input, and an upstream pl command's
+/// abort line (`StreamAbort`). After a bad line the reader can go on with the next one.
+///
+/// With `provenance` set (pl-extract), a record without `_pl.source` gets `_pl.source` and
+/// `_pl.line`; records that already say where they came from keep it.
+public final class NDJSONReader: CompactLineSource, ResumableSource {
   public let lines: LineReader
   /// Records returned so far.
   public private(set) var recordCount = 0
+  /// Attach `_pl.source` and `_pl.line` to records that have no `_pl.source`.
+  public var provenance = false
+  /// Holds a compact line with provenance appended.
+  let scratch = ByteBuffer(capacity: 1 << 12)
+  var members: [RawMember] = []
 
   public init(source: any ByteStream, blockSize: Int = LineReader.blockSize) {
     lines = LineReader(source: source, blockSize: blockSize)
@@ -24,58 +33,85 @@ public final class NDJSONReader: RecordSource {
   public func next() throws(PLError) -> Record? {
     while let line = try lines.nextLine() {
       if isBlank(line) { continue }
-      do throws(JSONSyntaxError) {
-        let record = try JSONParser.parseRecord(line)
-        recordCount += 1
-        return record
-      } catch {
-        throw describe(error, in: line)
+      var record = try parse(line)
+      recordCount += 1
+      if provenance && record.meta[key: MetaKey.source] == nil {
+        record.setProvenance(source: sourceName, line: lines.lineNumber)
       }
+      return record
     }
     return nil
   }
 
-  /// A line read by `nextItem`: either a compact object that may be copied as it is, or a parsed record.
-  public enum Item {
-    /// One compact JSON object, already validated, valid until the next call, with the
-    /// place of its `_pl` member if it has one.
-    case compact(UnsafeBufferPointer<UInt8>, metaMember: Range<Int>?)
-    case record(Record)
-  }
-
-  /// Like `next()`, but a line that can pass through unchanged is not parsed (see `JSONScanner`).
-  public func nextItem() throws(PLError) -> Item? {
-    var unused: [RawMember] = []
-    return try nextItem(collecting: false, members: &unused)
-  }
-
-  /// Like `nextItem()`, and for a compact line fills `members` with its top-level members.
-  public func nextItem(members: inout [RawMember]) throws(PLError) -> Item? {
-    try nextItem(collecting: true, members: &members)
-  }
-
-  @inline(__always)
-  func nextItem(collecting: Bool, members: inout [RawMember]) throws(PLError) -> Item? {
+  /// Like `next()`, but a line that is already in the form the writer would give it comes as
+  /// a compact line, not parsed (see `JSONScanner`).
+  public func nextItem(members wantMembers: Bool) throws(PLError) -> StreamItem? {
     while let line = try lines.nextLine() {
-      let compact = collecting ? JSONScanner.scanCompact(line, members: &members) : JSONScanner.scanCompact(line)
+      let compact = wantMembers ? JSONScanner.scanCompact(line, members: &members) : JSONScanner.scanCompact(line)
       if let scan = compact {
         recordCount += 1
-        return .compact(line, metaMember: scan.metaMember)
+        guard provenance else {
+          return .line(CompactLine(bytes: line, metaMember: scan.metaMember, members: wantMembers ? members : []))
+        }
+        if let meta = scan.metaMember {
+          if hasSource(UnsafeBufferPointer(rebasing: line[meta])) {
+            return .line(CompactLine(bytes: line, metaMember: meta, members: wantMembers ? members : []))
+          }
+          var record = try parse(line)
+          record.setProvenance(source: sourceName, line: lines.lineNumber)
+          return .record(record)
+        }
+        return .line(withProvenance(line, wantMembers: wantMembers))
       }
       if isBlank(line) { continue }
-      do throws(JSONSyntaxError) {
-        let record = try JSONParser.parseRecord(line)
-        recordCount += 1
-        return .record(record)
-      } catch {
-        throw describe(error, in: line)
+      var record = try parse(line)
+      recordCount += 1
+      if provenance && record.meta[key: MetaKey.source] == nil {
+        record.setProvenance(source: sourceName, line: lines.lineNumber)
       }
+      return .record(record)
     }
     return nil
+  }
+
+  /// `line` (a compact object without `_pl`) with `"_pl":{"source":…,"line":N}` appended.
+  func withProvenance(_ line: UnsafeBufferPointer<UInt8>, wantMembers: Bool) -> CompactLine {
+    scratch.removeAll()
+    scratch.append(UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)]))
+    if line.count > 2 { scratch.append(UInt8(ascii: ",")) }
+    let metaStart = scratch.count
+    scratch.append("\"_pl\":{\"source\":" as StaticString)
+    JSONWriter.writeString(sourceName, to: scratch)
+    scratch.append(",\"line\":" as StaticString)
+    scratch.append(decimal: lines.lineNumber)
+    scratch.append(UInt8(ascii: "}"))
+    let metaEnd = scratch.count
+    scratch.append(UInt8(ascii: "}"))
+    return CompactLine(bytes: scratch.bytes, metaMember: metaStart..<metaEnd, members: wantMembers ? members : [])
+  }
+
+  /// True when a `"_pl":{…}` member has a `source` of its own.
+  func hasSource(_ member: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let colon = member.firstIndex(of: UInt8(ascii: ":")),
+      case .object(let fields)? = try? JSONParser.parseValue(UnsafeBufferPointer(rebasing: member[(colon + 1)...]))
+    else { return false }
+    return fields[key: MetaKey.source] != nil
+  }
+
+  /// Parses one line; an abort line of an upstream command becomes its error.
+  func parse(_ line: UnsafeBufferPointer<UInt8>) throws(PLError) -> Record {
+    if let upstream = StreamAbort.message(in: line) {
+      throw StreamAbort.error(source: sourceName, line: lines.lineNumber, upstream: upstream)
+    }
+    do throws(JSONSyntaxError) {
+      return try JSONParser.parseRecord(line)
+    } catch {
+      throw describe(error, in: line)
+    }
   }
 
   func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-    for b in line where b != 0x20 && b != 0x09 { return false }
+    for b in line where b != 0x20 && b != 0x09 && b != 0x0D { return false }
     return true
   }
 

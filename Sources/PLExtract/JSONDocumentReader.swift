@@ -40,7 +40,21 @@ public final class JSONDocumentReader: RecordSource {
   var end: Int { input.end }
   var eof: Bool { input.eof }
 
+  /// Attach `_pl.source` and `_pl.line` to records that have no `_pl.source`.
+  public var provenance = false
+  /// Records returned so far.
+  public private(set) var recordCount = 0
+
   public func next() throws(PLError) -> Record? {
+    guard var record = try nextElement() else { return nil }
+    recordCount += 1
+    if provenance && record.meta[key: MetaKey.source] == nil {
+      record.setProvenance(source: source.name, line: recordLine)
+    }
+    return record
+  }
+
+  func nextElement() throws(PLError) -> Record? {
     while true {
       try skipWhitespace()
       if start >= end {

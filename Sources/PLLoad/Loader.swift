@@ -37,43 +37,23 @@ public struct Loader {
     // Every input must exist before anything is written.
     for path in plan.inputs where path != "-" { _ = try FileStream(path: path) }
     let sink = try SQLiteSink(databasePath: plan.databasePath, table: plan.table, options: plan.options)
-    var records = 0
+    let pipeline = Pipeline(sink: sink)
     var bytesBefore = 0
-    do {
+    do throws(PLError) {
       for path in plan.inputs {
-        let source = try FileStream(path: path)
-        let reader = NDJSONReader(source: source)
-        var members: [RawMember] = []
-        while let item = try reader.nextItem(members: &members) {
-          switch item {
-          case .record(let record):
-            try sink.write(record)
-          case .compact(let line, let metaMember):
-            // Most lines go in straight from their bytes; the rest are parsed first.
-            if try !sink.write(compactLine: line, members: members, metaMember: metaMember) {
-              try sink.write(try parse(line, reader: reader))
-            }
-          }
-          records += 1
-          if records & 1023 == 0 { observer?.progress(records: records, bytesRead: bytesBefore + source.bytesRead) }
+        let stream = try FileStream(path: path)
+        pipeline.onProgress = { [unowned stream] records in
+          observer?.progress(records: records, bytesRead: bytesBefore + stream.bytesRead)
         }
-        bytesBefore += source.bytesRead
-        observer?.progress(records: records, bytesRead: bytesBefore)
+        try pipeline.run(NDJSONReader(source: stream))
+        bytesBefore += stream.bytesRead
+        observer?.progress(records: pipeline.counts.read, bytesRead: bytesBefore)
       }
-      try sink.finish()
+      try pipeline.finish()
     } catch {
-      sink.abort()
+      pipeline.abort()
       throw error
     }
     return sink.report
-  }
-
-  /// A line the scanner has already validated, as a record.
-  func parse(_ line: UnsafeBufferPointer<UInt8>, reader: NDJSONReader) throws(PLError) -> Record {
-    do throws(JSONSyntaxError) {
-      return try JSONParser.parseRecord(line)
-    } catch {
-      throw PLError.internalError("\(reader.sourceName): line \(reader.lineNumber): \(error.message)")
-    }
   }
 }

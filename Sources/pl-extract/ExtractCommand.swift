@@ -27,7 +27,7 @@ struct ExtractCommand: ParsableCommand {
 
   @Option(
     name: [.short, .long],
-    help: ArgumentHelp("Field delimiter of CSV input: a character, or tab, comma, semicolon, pipe (default: detected among , ; tab |).", valueName: "CHAR"))
+    help: ArgumentHelp("Field delimiter of CSV input: one ASCII character, or tab, comma, semicolon, pipe (default: detected among , ; tab |).", valueName: "CHAR"))
   var delimiter: DelimiterArgument?
 
   @Flag(name: .customLong("no-header"), help: "CSV input has no header row; keys are the column numbers 1, 2, ….")
@@ -37,6 +37,13 @@ struct ExtractCommand: ParsableCommand {
     name: .customLong("allow-ragged"),
     help: "Keep CSV rows with more or fewer fields than the header: extra fields are keyed by column number, missing ones are empty.")
   var allowRagged = false
+
+  @Option(
+    name: .customLong("on-error"),
+    help: ArgumentHelp(
+      "What to do with bad input: fail (stop, exit 65, end the output with an abort line) or skip (report each bad record or input on standard error, count it in the summary, go on; exit 0).",
+      valueName: "fail|skip"))
+  var onError: ErrorPolicyArgument = .fail
 
   @OptionGroup var common: CommonOptions
 
@@ -50,10 +57,13 @@ struct ExtractCommand: ParsableCommand {
     let plan = ExtractPlan(
       inputs: files, format: format.value,
       csv: CSVOptions(delimiter: delimiter?.byte, header: !noHeader, allowRagged: allowRagged),
-      includeMeta: !common.noMeta)
+      includeMeta: !common.noMeta, errorPolicy: onError.value)
     try ToolRunner(tool: "pl-extract", options: common).run { context throws(PLError) in
       let observer = ExtractProgress(context: context, plan: plan)
-      try Extractor(plan: plan, output: OutputStream(), observer: observer).run()
+      let sink = NDJSONSink(stream: context.openRecordOutput(), includeMeta: plan.includeMeta)
+      let extractor = Extractor(plan: plan, sink: sink, observer: observer)
+      defer { context.stats.recordsIn = extractor.pipeline.counts.read }
+      try extractor.run()
     }
   }
 }
@@ -63,7 +73,6 @@ final class ExtractProgress: ExtractObserver {
   let context: RunContext
   var digest: SHA256Digest?
   var bytesBefore = 0
-  var recordsBefore = 0
 
   init(context: RunContext, plan: ExtractPlan) {
     self.context = context
@@ -75,15 +84,17 @@ final class ExtractProgress: ExtractObserver {
     if let digest { source.observers.append(digest) }
   }
 
-  func recordsWritten(_ records: Int, bytesRead: Int) {
-    context.progress.update(bytes: bytesBefore + bytesRead, records: recordsBefore + records)
+  func recordsRead(_ records: Int, bytesRead: Int) {
+    context.progress.update(bytes: bytesBefore + bytesRead, records: records)
+  }
+
+  func skipped(_ error: PLError) {
+    context.stats.skipped += 1
+    context.warn("skipped: \(error.description)")
   }
 
   func sourceFinished(_ source: any ByteStream, records: Int, details: [Field]) {
     bytesBefore += source.bytesRead
-    recordsBefore += records
-    context.stats.recordsIn += records
-    context.stats.recordsOut += records
     context.stats.sources.append(
       SourceStat(name: source.name, bytes: source.bytesRead, records: records, sha256: digest?.finalize(), details: details))
   }
@@ -98,6 +109,17 @@ struct InputFormatArgument: ExpressibleByArgument {
   }
   static let auto = InputFormatArgument(argument: "auto")!
   static var allValueStrings: [String] { InputFormat.allCases.map(\.rawValue) }
+}
+
+/// `--on-error`, parsed from its name.
+struct ErrorPolicyArgument: ExpressibleByArgument {
+  let value: ErrorPolicy
+  init?(argument: String) {
+    guard let policy = ErrorPolicy(rawValue: argument.lowercased()) else { return nil }
+    value = policy
+  }
+  static let fail = ErrorPolicyArgument(argument: "fail")!
+  static var allValueStrings: [String] { ErrorPolicy.allCases.map(\.rawValue) }
 }
 
 /// `--delimiter`: one ASCII character or its name.
