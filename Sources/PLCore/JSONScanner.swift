@@ -71,8 +71,10 @@ public struct JSONScanner {
       guard pos < end, base[pos] == UInt8(ascii: ":") else { return false }
       pos += 1
       if isMeta {
-        // One `_pl`, an object: anything else is for the parser to judge.
-        guard metaRange == nil, pos < end, base[pos] == UInt8(ascii: "{") else { return false }
+        // One `_pl`, a non-empty object (the writer leaves an empty one out): anything else is
+        // for the parser to judge.
+        guard metaRange == nil, pos + 1 < end, base[pos] == UInt8(ascii: "{"), base[pos + 1] != UInt8(ascii: "}")
+        else { return false }
       }
       let valueStart = pos
       guard value(depth: depth) else { return false }

@@ -4,7 +4,7 @@ public final class CSVRecordReader: RecordReader, CompactLineSource {
   public static let format = "csv"
   public static let extensions = ["csv", "txt", "tsv", "tab"]
   public static func sniff(name: String, head: UnsafeBufferPointer<UInt8>) -> Confidence {
-    head.contains(0) ? .no : .low
+    .low
   }
   let extractor: CSVExtractor
   let includeMeta: Bool

@@ -50,7 +50,6 @@ extension NDJSONReader: RecordReader {
 
   /// Sure when the first non-blank line is one whole JSON object (or the input is blank).
   public static func sniff(name: String, head: UnsafeBufferPointer<UInt8>) -> Confidence {
-    if head.contains(0) { return .no }
     var i = 0
     while i < head.count, isJSONSpace(head[i]) { i += 1 }
     guard i < head.count else { return .medium }
@@ -77,10 +76,11 @@ extension JSONDocumentReader: RecordReader {
 
   /// Sure of a top-level array; likely for an object that spans lines (pretty-printed).
   public static func sniff(name: String, head: UnsafeBufferPointer<UInt8>) -> Confidence {
-    if head.contains(0) { return .no }
     var i = 0
     while i < head.count, isJSONSpace(head[i]) { i += 1 }
     guard i < head.count else { return .low }
+    // A NUL byte is no JSON text: the NDJSON reader, first among equals, names its place.
+    if head.contains(0) { return head[i] == UInt8(ascii: "[") || head[i] == UInt8(ascii: "{") ? .low : .no }
     if head[i] == UInt8(ascii: "[") { return .high }
     return head[i] == UInt8(ascii: "{") ? .medium : .no
   }

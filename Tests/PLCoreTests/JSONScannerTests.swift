@@ -27,26 +27,30 @@ import Testing
     #expect(JSONWriter.string(try JSONParser.parseRecord(line)) == line)
   }
 
-  /// Valid compact lines in another spelling: accepted (they are copied as they are), and
-  /// the parser reads the same record from them as from the writer's form.
+  /// Valid compact lines in another spelling are left to the parser, so that the fast path
+  /// and the parsed path write the same bytes. Bug: `\/` was copied as it came on the fast
+  /// path and written as `/` on the parsed one.
   @Test(arguments: [
     #"{"s":"a\/b"}"#,
     #"{"s":"\u00e9\u4E2D\u0041"}"#,
     #"{"s":"\u001F"}"#,
     #"{"s":"\u007f"}"#,
+    #"{"s":"\u000a"}"#,
+    #"{"s":"\u0009"}"#,
   ])
-  func otherSpellingsAreAcceptedAndMeanTheSame(line: String) throws {
-    #expect(scanCompact(Array(line.utf8)) != nil)
+  func otherSpellingsAreLeftToTheParser(line: String) throws {
+    #expect(scanCompact(Array(line.utf8)) == nil)
     let record = try JSONParser.parseRecord(line)
-    #expect(try JSONParser.parseRecord(JSONWriter.string(record)) == record)
+    let written = JSONWriter.string(record)
+    #expect(written != line)
+    #expect(scanCompact(Array(written.utf8)) != nil)
   }
 
-  /// Lines with `_pl`: the scanner finds the member, and writing the parsed record puts it last.
+  /// Lines with `_pl` last: the scanner finds the member.
   @Test(arguments: [
     (#"{"a":1,"_pl":{"source":"x"}}"#, #""_pl":{"source":"x"}"#),
-    (#"{"_pl":{},"a":1}"#, #""_pl":{}"#),
     (#"{"_pl":{"a":{"b":[1,"}"]}}}"#, #""_pl":{"a":{"b":[1,"}"]}}"#),
-    (#"{"a":"_pl","b":{"_pl":2},"_pl":{"line":3},"c":null}"#, #""_pl":{"line":3}"#),
+    (#"{"a":"_pl","b":{"_pl":2},"_pl":{"line":3}}"#, #""_pl":{"line":3}"#),
   ])
   func metaMemberIsFound(line: String, member: String) throws {
     let bytes = Array(line.utf8)
@@ -66,6 +70,10 @@ import Testing
     // `_pl` that is not a single object member, or is spelled with escapes.
     #"{"_pl":1}"#, #"{"_pl":{},"_pl":{}}"#, #"{"_pl":[]}"#, #"{"_pl":null}"#, #"{"\u005fpl":{}}"#,
     #"{"a":1,"\u005fpl":5}"#, #"{"a\nb":1}"#, #"{"\"":1}"#,
+    // An empty `_pl`, which the writer leaves out.
+    #"{"_pl":{}}"#, #"{"a":1,"_pl":{}}"#,
+    // `_pl` before other members. Bug: it passed through first on the fast path.
+    #"{"_pl":{},"a":1}"#, #"{"a":"_pl","b":{"_pl":2},"_pl":{"line":3},"c":null}"#,
     // Lone or paired surrogate escapes: the parser changes them.
     #"{"s":"\ud800"}"#, #"{"s":"\ud83d\ude00"}"#, #"{"s":"\udc00"}"#,
     // Not objects.
@@ -121,7 +129,8 @@ import Testing
       if canonical {
         #expect(scan != nil, "scanner rejects a compact line: \(text)")
       }
-      if let record = parsed.success, let scan, scan.metaMember == nil, canonical {
+      // The fast path's promise: a line the scanner accepts is exactly what the writer writes.
+      if let record = parsed.success, scan != nil {
         #expect(JSONWriter.string(record) == text)
       }
       if scan != nil { accepted += 1 }
@@ -131,7 +140,7 @@ import Testing
         let result = parseRecord(mutant)
         #expect(result.success != nil, "scanner accepts what the parser rejects: \(String(decoding: mutant, as: UTF8.self).debugDescription): \(result.failure?.message ?? "")")
         if let record = result.success {
-          #expect(try JSONParser.parseRecord(JSONWriter.string(record)) == record)
+          #expect(JSONWriter.string(record) == String(decoding: mutant, as: UTF8.self))
         }
       }
     }
@@ -177,12 +186,17 @@ struct JSONTextGenerator {
       if Int.random(in: 0..<12, using: &rng) == 0 { key = #""_pl""# }
       keys.append(key)
       text += key + ":"
-      text += key == #""_pl""# ? object(depth: 1, using: &rng) : value(depth: 1, using: &rng)
+      let value = key == #""_pl""# ? object(depth: 1, using: &rng) : value(depth: 1, using: &rng)
+      // An empty `_pl` is left out by the writer.
+      if key == #""_pl""# && value == "{}" { canonical = false }
+      text += value
     }
     text += "}"
     // Two top-level `_pl` members are for the parser (last wins), not for the scanner; so is
     // a top-level key with escapes, which might spell `_pl`.
     if keys.filter({ $0 == #""_pl""# }).count > 1 || keys.contains(where: { $0.contains("\\") }) { canonical = false }
+    // `_pl` is written last: anywhere else the parser puts it in order.
+    if let meta = keys.firstIndex(of: #""_pl""#), meta != keys.count - 1 { canonical = false }
     return (text, canonical)
   }
 

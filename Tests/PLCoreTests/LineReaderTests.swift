@@ -86,12 +86,17 @@ import Testing
     case .next:
       while let record = try reader.next() { out.append((record, reader.lineNumber)) }
     case .nextItem:
-      while let item = try reader.nextItem() {
+      while let item = try reader.nextItem(members: false) {
         switch item {
         case .record(let record): out.append((record, reader.lineNumber))
-        case .compact(let line, let meta):
-          let record = try JSONParser.parseRecord(line)
-          if let meta { #expect(line[meta].starts(with: Array(#""_pl":{"#.utf8))) } else { #expect(record.meta.isEmpty) }
+        case .line(let line):
+          let record = try JSONParser.parseRecord(line.bytes)
+          if let meta = line.metaMember {
+            #expect(line.bytes[meta].starts(with: Array(#""_pl":{"#.utf8)))
+            #expect(meta.upperBound == line.bytes.count - 1)
+          } else {
+            #expect(record.meta.isEmpty)
+          }
           out.append((record, reader.lineNumber))
         }
       }
@@ -199,21 +204,21 @@ import Testing
   @Test func compactLinesCarryTheirMetaMember() throws {
     let input = #"{"a":1,"_pl":{"line":4}}"# + "\n" + #"{"a":2}"# + "\n" + #"{"a": 3}"# + "\n"
     let reader = NDJSONReader(source: try temporarySource(bytes(input)))
-    guard case .compact(let first, let meta1)? = try reader.nextItem() else {
+    guard case .line(let first)? = try reader.nextItem(members: false) else {
       Issue.record("first line is not compact")
       return
     }
-    #expect(meta1.map { String(decoding: first[$0], as: UTF8.self) } == #""_pl":{"line":4}"#)
-    guard case .compact(_, nil)? = try reader.nextItem() else {
+    #expect(first.metaMember.map { String(decoding: first.bytes[$0], as: UTF8.self) } == #""_pl":{"line":4}"#)
+    guard case .line(let second)? = try reader.nextItem(members: false), second.metaMember == nil else {
       Issue.record("second line is not compact without meta")
       return
     }
-    guard case .record(let third)? = try reader.nextItem() else {
+    guard case .record(let third)? = try reader.nextItem(members: false) else {
       Issue.record("third line is not parsed")
       return
     }
     #expect(third == Record([("a", .number("3"))]))
-    let end = try reader.nextItem()
+    let end = try reader.nextItem(members: false)
     #expect(end == nil)
   }
 

@@ -12,7 +12,8 @@ import Testing
     try #require(fd >= 0)
     defer { close(fd) }
     let observer = Observer()
-    try Extractor(plan: plan, output: OutputStream(fd: fd, name: outPath), observer: observer).run()
+    let sink = NDJSONSink(stream: OutputStream(fd: fd, name: outPath), includeMeta: plan.includeMeta)
+    try Extractor(plan: plan, sink: sink, observer: observer).run()
     let text = try String(contentsOfFile: outPath, encoding: .utf8)
     #expect(text.isEmpty || text.hasSuffix("\n"))
     return (text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init), observer)
@@ -22,7 +23,9 @@ import Testing
     var opened: [String] = []
     var finished: [(String, Int, [Field])] = []
     func sourceOpened(_ source: any ByteStream) { opened.append(source.name) }
-    func recordsWritten(_ records: Int, bytesRead: Int) {}
+    var skips: [PLError] = []
+    func recordsRead(_ records: Int, bytesRead: Int) {}
+    func skipped(_ error: PLError) { skips.append(error) }
     func sourceFinished(_ source: any ByteStream, records: Int, details: [Field]) { finished.append((source.name, records, details)) }
   }
 
@@ -140,7 +143,7 @@ import Testing
     let fd = open(outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     defer { close(fd) }
     let output = OutputStream(fd: fd, name: outPath)
-    let error = plError { try Extractor(plan: ExtractPlan(inputs: [good, missing]), output: output, observer: nil).run() }
+    let error = plError { try Extractor(plan: ExtractPlan(inputs: [good, missing]), sink: NDJSONSink(stream: output), observer: nil).run() }
     #expect(error == .inputMissing(source: missing, message: "No such file or directory"))
     #expect(error?.exitStatus.rawValue == 66)
   }
