@@ -7,6 +7,7 @@ import Testing
 /// An example case is a golden case (see `GoldenCaseTests`) run beside a copy of examples/;
 /// one line of its `cmd` is the example exactly as the page shows it, and the lines around
 /// it may mask what varies between runs (timings) and show what the example wrote (a table).
+/// `PL_RECORD=1 swift test --filter DocsTests` writes their expectations; review with git diff.
 struct DocsTests {
   static let root = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
