@@ -52,8 +52,8 @@ let package = Package(
       "PLLoad", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
-    // Helpers the test targets share: temporary folders, byte literals, pipes.
-    .target(name: "PLTestSupport", path: "Tests/PLTestSupport"),
+    // Helpers the test targets share: temporary folders, byte literals, pipes, chunked inputs.
+    .target(name: "PLTestSupport", dependencies: ["PLCore"], path: "Tests/PLTestSupport"),
     .testTarget(name: "PLCoreTests", dependencies: ["PLCore", "PLTestSupport"]),
     .testTarget(name: "PLExtractTests", dependencies: ["PLExtract", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLLoadTests", dependencies: ["PLLoad", "PLSQLite", "PLCore", "PLTestSupport"]),

@@ -2,7 +2,12 @@ import Foundation
 import Testing
 
 /// Keeps man pages and completions honest: every flag documented, completions current, and
-/// every example of a man page runs.
+/// every example of a man page does what its case under Tests/EndToEnd/Examples says.
+///
+/// An example case is a golden case (see `GoldenCaseTests`) run beside a copy of examples/;
+/// one line of its `cmd` is the example exactly as the page shows it, and the lines around
+/// it may mask what varies between runs (timings) and show what the example wrote (a table).
+/// `PL_RECORD=1 swift test --filter DocsTests` writes their expectations; review with git diff.
 struct DocsTests {
   static let root = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -62,27 +67,134 @@ struct DocsTests {
     }
   }
 
-  /// The `.Dl` lines of a man page's EXAMPLES section.
-  static func examples(of command: String) throws -> [String] {
+  /// Where each man-page example has its case: Tests/EndToEnd/Examples/<command>/<case>/.
+  static let examplesRoot = root.appendingPathComponent("Tests/EndToEnd/Examples")
+
+  /// The `.Dl` lines of a man page's EXAMPLES section, as the reader sees them.
+  static func examples(of command: String) throws -> [ManExample] {
     let page = try String(contentsOf: root.appendingPathComponent("man/\(command).1"), encoding: .utf8)
     guard let start = page.range(of: ".Sh \"EXAMPLES\"") else { return [] }
     let section = page[start.upperBound...].components(separatedBy: "\n.Sh ").first ?? ""
-    return section.split(separator: "\n").filter { $0.hasPrefix(".Dl ") }.map { String($0.dropFirst(4)) }
+    return section.split(separator: "\n").filter { $0.hasPrefix(".Dl ") }.map { ManExample(source: String($0.dropFirst(4))) }
   }
 
+  /// The example cases of `command`, each with the lines of its `cmd`.
+  static func exampleCases(of command: String) -> [(name: String, lines: [String])] {
+    GoldenCase.folders(in: examplesRoot).filter { $0.relativeName.hasPrefix(command + "/") }.map { folder in
+      let cmd = (try? String(contentsOf: folder.url.appendingPathComponent("cmd"), encoding: .utf8)) ?? ""
+      return (folder.relativeName, cmd.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+    }
+  }
+
+  static func allExampleCases() -> [String] {
+    GoldenCase.folders(in: examplesRoot).map { $0.relativeName }
+  }
+
+  /// Every example of a page has a case that runs it, line for line, and every case runs an
+  /// example the page still shows.
   @Test(arguments: commands)
-  func manPageExamplesRun(_ command: String) throws {
+  func everyManPageExampleHasACase(_ command: String) throws {
     let examples = try Self.examples(of: command)
     #expect(!examples.isEmpty, "man/\(command).1 has no examples")
-    let fm = FileManager.default
-    let scratch = fm.temporaryDirectory.appendingPathComponent("pl-examples-\(UUID().uuidString)")
-    try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? fm.removeItem(at: scratch) }
-    try fm.copyItem(at: Self.root.appendingPathComponent("examples"), to: scratch.appendingPathComponent("examples"))
+    let cases = Self.exampleCases(of: command)
     for example in examples {
-      let script = "export PATH='\(CaseRun.binDirectory)':\"$PATH\"; set -o pipefail; " + example + " > /dev/null"
-      let (status, _) = try Self.run("/bin/bash", ["-c", script], in: scratch)
-      #expect(status == 0, "example of \(command)(1) failed: \(example)")
+      switch example.command {
+      case .failure(let problem):
+        Issue.record("example of \(command)(1) cannot be compared: \(problem): \(example.source)")
+      case .success(let line):
+        let runners = cases.filter { $0.lines.contains(line) }
+        #expect(
+          runners.count == 1,
+          """
+          example of \(command)(1) is run by \(runners.count) cases under Tests/EndToEnd/Examples/\(command)/, \
+          expected one whose cmd has the line: \(line)
+          """)
+      }
     }
+    let shown = Set(examples.compactMap { try? $0.command.get() })
+    for c in cases where !c.lines.contains(where: shown.contains) {
+      Issue.record("Tests/EndToEnd/Examples/\(c.name) runs no example that man/\(command).1 shows: update or remove it")
+    }
+  }
+
+  /// Each example runs in a folder holding a copy of examples/ and its output is compared with
+  /// the case's expectations, as a golden case.
+  @Test(arguments: allExampleCases())
+  func manPageExampleOutput(_ name: String) throws {
+    let folder = Self.examplesRoot.appendingPathComponent(name)
+    let exampleCase = GoldenCase(folder: folder, name: "Examples/" + name, extraFolders: ["examples": Self.root.appendingPathComponent("examples")])
+    for problem in try exampleCase.check() { Issue.record(Comment(rawValue: problem)) }
+  }
+
+  @Test func examplesAreReadAsTheReaderSeesThem() throws {
+    #expect(try ManExample(source: #"pl-extract \-\-no-meta a.csv | jq \&.a"#).command.get() == "pl-extract --no-meta a.csv | jq .a")
+    #expect(try ManExample(source: #"sqlite3  demo.sqlite "SELECT 1, ""x""" \(dqy\(dq"#).command.get() == #"sqlite3 demo.sqlite SELECT 1, "x" "y""#)
+    #expect(throws: (any Error).self) { try ManExample(source: "pl-load Ar database").command.get() }
+  }
+}
+
+/// One `.Dl` line of a man page, and the command line a reader of the page sees in it.
+struct ManExample {
+  var source: String
+
+  struct Unreadable: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  /// mdoc macros that `.Dl` would call when one stands as a word of the line.
+  static let callableMacros: Set<String> = [
+    "Ad", "An", "Ap", "Aq", "Ar", "Bq", "Brq", "Bx", "Cd", "Cm", "Dq", "Dv", "Dx", "Em", "Er", "Ev", "Fa", "Fl",
+    "Fn", "Ft", "Fx", "Ic", "Li", "Lk", "Ms", "Mt", "Nm", "No", "Ns", "Nx", "Op", "Ox", "Pa", "Pf", "Pq", "Ql",
+    "Qq", "Sq", "St", "Sx", "Sy", "Tn", "Ux", "Va", "Vt", "Xr",
+  ]
+
+  /// The words of the line as mdoc parses them (quotes group words and are dropped, `""` in a
+  /// quoted word is one quote), joined by single spaces, with the usual escapes decoded. A
+  /// word that is a macro name, or an escape this does not know, makes the line unreadable
+  /// here: a test cannot know what the page shows.
+  var command: Result<String, Unreadable> {
+    var words: [String] = []
+    var chars = source[...]
+    while let first = chars.first {
+      if first == " " {
+        chars = chars.dropFirst()
+        continue
+      }
+      var word = ""
+      if first == "\"" {
+        chars = chars.dropFirst()
+        while let c = chars.first {
+          chars = chars.dropFirst()
+          if c == "\"" {
+            if chars.first == "\"" { word.append("\""); chars = chars.dropFirst() } else { break }
+          } else {
+            word.append(c)
+          }
+        }
+      } else {
+        if Self.callableMacros.contains(String(chars.prefix { $0 != " " })) {
+          return .failure(Unreadable(description: "the word \(chars.prefix { $0 != " " }) is an mdoc macro"))
+        }
+        while let c = chars.first, c != " " {
+          word.append(c)
+          chars = chars.dropFirst()
+          if c == "\\", let next = chars.first { word.append(next); chars = chars.dropFirst() }
+        }
+      }
+      words.append(word)
+    }
+    var out = ""
+    var rest = words.joined(separator: " ")[...]
+    while let c = rest.first {
+      rest = rest.dropFirst()
+      guard c == "\\" else { out.append(c); continue }
+      let escapes: [(String, String)] = [("-", "-"), ("e", "\\"), ("&", ""), ("(dq", "\""), ("(aq", "'"), (" ", " "), ("(ti", "~"), ("(ha", "^")]
+      guard let (code, text) = escapes.first(where: { rest.hasPrefix($0.0) }) else {
+        return .failure(Unreadable(description: "the escape \\\(rest.prefix(3)) is not known to the test"))
+      }
+      out += text
+      rest = rest.dropFirst(code.count)
+    }
+    return .success(out)
   }
 }

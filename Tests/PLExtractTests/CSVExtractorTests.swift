@@ -92,7 +92,8 @@ import Testing
 
   @Test(arguments: cases)
   func readsRows(_ c: Case) throws {
-    try forEachChunking(c.input) { input, blockSize in
+    try forEachChunking(c.input) { source, blockSize in
+      let input = BlockBuffer(source: source, blockSize: blockSize)
       let records = try Self.extract(input, options: c.options)
       #expect(records.map { JSONWriter.string($0) } == c.expected.map { JSONWriter.string($0) }, "block size \(blockSize)")
       #expect(records == c.expected, "block size \(blockSize)")
@@ -173,7 +174,8 @@ import Testing
 
   @Test(arguments: errorCases)
   func errorsNameTheLine(_ c: ErrorCase) throws {
-    try forEachChunking(c.input) { input, blockSize in
+    try forEachChunking(c.input) { source, blockSize in
+      let input = BlockBuffer(source: source, blockSize: blockSize)
       let error = plError { _ = try Self.extract(input, options: c.options) }
       // Errors of the reader (quotes) and of the extractor (fields) both name the source as given.
       #expect(error == .malformed(source: "t.csv", location: .line(c.line), message: c.message), "block size \(blockSize)")

@@ -48,7 +48,8 @@ import Testing
 
   @Test(arguments: cases)
   func readsRecords(_ c: Case) throws {
-    try forEachChunking(c.input) { input, blockSize in
+    try forEachChunking(c.input) { source, blockSize in
+      let input = BlockBuffer(source: source, blockSize: blockSize)
       let records = try Self.read(input)
       #expect(records.map { JSONWriter.string($0.0) } == c.records, "block size \(blockSize)")
       #expect(records.map(\.1) == c.lines, "block size \(blockSize)")
@@ -100,7 +101,8 @@ import Testing
 
   @Test(arguments: errorCases)
   func errorsNameTheLine(_ c: ErrorCase) throws {
-    try forEachChunking(c.input) { input, blockSize in
+    try forEachChunking(c.input) { source, blockSize in
+      let input = BlockBuffer(source: source, blockSize: blockSize)
       let error = plError { _ = try Self.read(input) }
       #expect(error == .malformed(source: input.source.name, location: .line(c.line), message: c.message), "block size \(blockSize)")
     }

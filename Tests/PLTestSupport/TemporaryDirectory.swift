@@ -1,4 +1,5 @@
-// PLTestSupport: helpers the test targets share — temporary folders, byte literals, pipes.
+// PLTestSupport: helpers the test targets share — temporary folders, byte literals, pipes,
+// and inputs read under every block size.
 
 import Foundation
 
