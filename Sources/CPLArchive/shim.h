@@ -6,4 +6,9 @@
 /// File-type macros that Swift cannot import because they cast.
 static inline unsigned int cpl_archive_type_regular(void) { return AE_IFREG; }
 static inline unsigned int cpl_archive_type_directory(void) { return AE_IFDIR; }
+
+/// `archive_set_error` is variadic, which Swift cannot call: a fixed message, passed as data.
+static inline void cpl_archive_set_error(struct archive *a, int code, const char *message) {
+  archive_set_error(a, code, "%s", message);
+}
 #endif

@@ -1,3 +1,5 @@
+import PLCore
+
 /// Why an archive or one of its members could not be read.
 ///
 /// Every case names the archive, and the member when one is concerned, in the toolkit's
@@ -6,6 +8,9 @@
 public enum ArchiveError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The archive file cannot be opened (missing, unreadable, a directory).
   case cannotOpen(archive: String, message: String)
+  /// The stream the archive is read from failed (a read error, or an enclosing archive or
+  /// transcoder refusing its bytes). The stream's own error, which names it.
+  case stream(PLError)
   /// libarchive could not read the archive: not an archive of an enabled format, truncated,
   /// corrupt, encrypted, or using an unsupported feature. `message` is libarchive's.
   case unreadable(archive: String, member: String?, message: String)
@@ -19,23 +24,52 @@ public enum ArchiveError: Error, Equatable, Sendable, CustomStringConvertible {
 
   public var description: String {
     switch self {
-    case .cannotOpen(let archive, let message):
-      return "\(archive): cannot open: \(message)"
-    case .unreadable(let archive, let member, let message):
-      return "\(Self.place(archive, member)): cannot read archive: \(message)"
-    case .unsafeMemberPath(let archive, let member, let reason):
-      return "\(Self.place(archive, member)): refused: \(reason)"
-    case .tooLarge(let archive, let member, let limit):
-      return "\(Self.place(archive, member)): refused: expands to more than \(limit) bytes"
-        + " (possible zip bomb; raise the limit if the archive is trusted)"
-    case .compressionRatioTooHigh(let archive, let member, let limit):
-      return "\(Self.place(archive, member)): refused: expands more than \(Self.format(limit)) times"
-        + " its compressed size (possible zip bomb; raise the limit if the archive is trusted)"
+    case .stream(let error): error.description
+    default: "\(place): \(detail)"
     }
   }
 
-  private static func place(_ archive: String, _ member: String?) -> String {
-    member.map { "\(archive)!\($0)" } ?? archive
+  /// The same error in the toolkit's terms, for a reader that reads a member as a
+  /// `ByteStream`: a file that cannot be opened is missing input (66); everything the
+  /// archive's bytes cause is malformed data (65); a failing stream keeps its own error.
+  public var plError: PLError {
+    switch self {
+    case .cannotOpen(let archive, let message): .inputMissing(source: archive, message: message)
+    case .stream(let error): error
+    default: .malformed(source: place, location: nil, message: detail)
+    }
+  }
+
+  /// `archive` or `archive!member`.
+  private var place: String {
+    switch self {
+    case .cannotOpen(let archive, _): archive
+    case .stream(let error): error.description
+    case .unreadable(let archive, let member, _), .tooLarge(let archive, let member, _),
+      .compressionRatioTooHigh(let archive, let member, _):
+      MemberPath.display(archive: archive, member: member)
+    case .unsafeMemberPath(let archive, let member, _): MemberPath.display(archive: archive, member: member)
+    }
+  }
+
+  /// What went wrong, after the place.
+  private var detail: String {
+    switch self {
+    case .cannotOpen(_, let message):
+      "cannot open: \(message)"
+    case .stream(let error):
+      error.description
+    case .unreadable(_, _, let message):
+      "cannot read archive: \(message)"
+    case .unsafeMemberPath(_, _, let reason):
+      "refused: \(reason)"
+    case .tooLarge(_, _, let limit):
+      "refused: expands to more than \(limit) bytes"
+        + " (possible zip bomb; raise the limit if the archive is trusted)"
+    case .compressionRatioTooHigh(_, _, let limit):
+      "refused: expands more than \(Self.format(limit)) times"
+        + " its compressed size (possible zip bomb; raise the limit if the archive is trusted)"
+    }
   }
 
   private static func format(_ ratio: Double) -> String {

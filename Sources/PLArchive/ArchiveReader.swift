@@ -9,39 +9,47 @@ import CPLArchive
 import PLCore
 
 /// A streaming reader of the members of an archive (zip, tar, 7-Zip, cpio) or of one
-/// compressed file, over libarchive.
+/// compressed file, over libarchive, reading the archive from a `ByteStream`.
 ///
 /// Lab data arrives zipped and gzipped; this reader lets a stage walk the members and stream
-/// each one's bytes without unpacking to disk. Only the formats named in `ArchiveKind` are
-/// enabled (never `format_all`, never external decompression programs). Hostile input is
-/// refused rather than obeyed: members named with an absolute path or a `..` component, and
-/// archives that expand beyond `ArchiveLimits`.
+/// each one's bytes without unpacking to disk. The archive's bytes are pulled from the stream
+/// block by block, so the stream's observers (the source's sha256, the progress meter) see
+/// every byte of it, and a member of an archive can itself be read as an archive
+/// (`ArchiveMemberStream`). Only the formats named in `ArchiveKind` are enabled (never
+/// `format_all`, never external decompression programs). Hostile input is refused rather than
+/// obeyed: members named with an absolute path or a `..` component, and archives that expand
+/// beyond `ArchiveLimits`.
 ///
 /// Contract:
 /// ```swift
-/// let reader = try ArchiveReader(path: "batch.zip")
+/// let reader = try ArchiveReader(stream: FileStream(path: "batch.zip"))
 /// while let entry = try reader.next() {
-///   guard entry.isRegularFile else { continue }
-///   while case let n = try reader.readData(into: buffer), n > 0 { … }
+///   guard entry.isRegularFile, let member = reader.memberStream() else { continue }
+///   …                                         // read `member`, or use readData(into:)
 /// }
 /// ```
 /// `next()` skips what is left of the current member (decompressing it, so that it is
-/// counted against the limits). After any error the reader is spent: every later call throws
-/// the same error. Not thread-safe; use one reader per thread.
+/// counted against the limits). When `next()` reports the end, the rest of the stream (what
+/// follows the archive's end marker) has been read too, so observers have seen all of it.
+/// After any error the reader is spent: every later call throws the same error. Not
+/// thread-safe; use one reader per thread.
 public final class ArchiveReader {
-  /// The path as given, used in messages (`batch.zip!folder/data.csv`).
+  /// The stream's name, used in messages (`batch.zip!folder/data.csv`).
   public let path: String
   public let kind: ArchiveKind
   public let limits: ArchiveLimits
 
   /// The `struct archive *`; owned, freed in `deinit` only.
   private let handle: OpaquePointer
-  /// The file descriptor libarchive reads from; owned, closed in `deinit` after the handle.
-  private let descriptor: Int32
+  /// What libarchive's read callback pulls blocks from; outlives the handle.
+  private let input: ArchiveInput
   private var current: ArchiveEntry?
   private var currentIsDone = true
   private var reachedEnd = false
   private var failure: ArchiveError?
+  /// Counts the calls of `next()` that moved on, so that a member stream knows when its
+  /// member is no longer the current one (also after the last).
+  private(set) var memberNumber = 0
   /// Member bytes handed out or drained so far.
   private var expandedBytes = 0
   /// A UTF-8 character-type locale, made current on this thread while libarchive reads
@@ -49,29 +57,41 @@ public final class ArchiveReader {
   /// none at all. Owned, freed in `deinit`.
   private let utf8Locale: locale_t?
 
-  /// Opens `path` for reading as `kind`.
+  /// Opens the file at `path` (`-` is standard input) for reading as `kind`.
   ///
   /// - Throws: `ArchiveError.cannotOpen` when the file cannot be opened or is a directory;
-  ///   `ArchiveError.unreadable` when it is not an archive of an enabled format.
-  public init(
+  ///   otherwise as `init(stream:kind:limits:)`.
+  public convenience init(
     path: String, kind: ArchiveKind = .archive, limits: ArchiveLimits = ArchiveLimits()
   ) throws(ArchiveError) {
-    let fd: Int32
-    switch openFileForReading(path) {
-    case .success(let opened): fd = opened
-    case .failure(let failure): throw .cannotOpen(archive: path, message: failure.message)
+    let stream: FileStream
+    do {
+      stream = try FileStream(path: path)
+    } catch {
+      if case .inputMissing(_, let message) = error { throw .cannotOpen(archive: path, message: message) }
+      throw .stream(error)
     }
+    try self.init(stream: stream, kind: kind, limits: limits)
+  }
+
+  /// Reads the archive held in `stream` as `kind`; the stream's name stands for it in
+  /// messages. The reader keeps the stream and reads it only forward, never seeking.
+  ///
+  /// - Throws: `ArchiveError.unreadable` when it is not an archive of an enabled format;
+  ///   `ArchiveError.stream` when reading the stream fails.
+  public init(
+    stream: ByteStream, kind: ArchiveKind = .archive, limits: ArchiveLimits = ArchiveLimits()
+  ) throws(ArchiveError) {
     guard let handle = archive_read_new() else {
-      close(fd)
-      throw .cannotOpen(archive: path, message: "libarchive could not allocate a reader")
+      throw .cannotOpen(archive: stream.name, message: "libarchive could not allocate a reader")
     }
-    self.path = path
+    self.path = stream.name
     self.kind = kind
     self.limits = limits
     self.handle = handle
-    self.descriptor = fd
+    self.input = ArchiveInput(stream: stream)
     self.utf8Locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil)
-    // From here on `deinit` frees the handle and closes the descriptor, also when we throw.
+    // From here on `deinit` frees the handle, also when we throw.
 
     // The return codes of the support calls only say whether a library was compiled in;
     // a missing one surfaces as a clear error when an archive needs it.
@@ -90,15 +110,22 @@ public final class ArchiveReader {
     case .compressedFile:
       _ = archive_read_support_format_raw(handle)
     }
-    let opened = inUTF8Locale { archive_read_open_fd(handle, fd, 64 * 1024) }
+    // No skip or seek callback: libarchive then reads what it passes over instead of jumping,
+    // so the stream's observers see every byte, and a zip is read by its local headers.
+    let context = Unmanaged.passUnretained(input).toOpaque()
+    let opened = inUTF8Locale {
+      archive_read_open(handle, context, nil, { archive, context, block in
+        guard let context, let block else { return -1 }
+        return Unmanaged<ArchiveInput>.fromOpaque(context).takeUnretainedValue().nextBlock(archive, block)
+      }, nil)
+    }
     guard opened == ARCHIVE_OK else {
-      throw fail(.unreadable(archive: path, member: nil, message: libraryMessage()))
+      throw fail(libraryError(member: nil))
     }
   }
 
   deinit {
     archive_read_free(handle)
-    close(descriptor)
     if let utf8Locale { freelocale(utf8Locale) }
   }
 
@@ -106,11 +133,13 @@ public final class ArchiveReader {
   ///
   /// - Throws: `ArchiveError.unsafeMemberPath` for an absolute or `..` member name;
   ///   `ArchiveError.unreadable` for a corrupt or truncated archive;
-  ///   `ArchiveError.tooLarge` / `.compressionRatioTooHigh` when a limit is passed.
+  ///   `ArchiveError.tooLarge` / `.compressionRatioTooHigh` when a limit is passed;
+  ///   `ArchiveError.stream` when reading the stream fails.
   public func next() throws(ArchiveError) -> ArchiveEntry? {
     if let failure { throw failure }
     if reachedEnd { return nil }
     if !currentIsDone { try drainCurrent() }
+    memberNumber += 1
     current = nil
     currentIsDone = true
 
@@ -123,13 +152,20 @@ public final class ArchiveReader {
       return status
     }
     if status == ARCHIVE_EOF {
+      // What follows the end marker (tar's padding, bytes appended to a zip) is part of the
+      // source too: read it, so that a digest of the stream is the digest of the whole file.
+      do {
+        try input.drain()
+      } catch {
+        throw fail(.stream(error))
+      }
       reachedEnd = true
       return nil
     }
     // ARCHIVE_WARN reports a recoverable oddity (a name not convertible to the locale);
     // anything worse, including RETRY, ends the reading.
     guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else {
-      throw fail(.unreadable(archive: path, member: nil, message: libraryMessage()))
+      throw fail(libraryError(member: nil))
     }
     if let reason = MemberPath.problem(in: entry.pathname) {
       throw fail(.unsafeMemberPath(archive: path, member: entry.pathname, reason: reason))
@@ -144,7 +180,8 @@ public final class ArchiveReader {
   /// always 0 before the first `next()` or after the last member).
   ///
   /// - Throws: `ArchiveError.unreadable` for corrupt, truncated or encrypted data;
-  ///   `ArchiveError.tooLarge` / `.compressionRatioTooHigh` when a limit is passed.
+  ///   `ArchiveError.tooLarge` / `.compressionRatioTooHigh` when a limit is passed;
+  ///   `ArchiveError.stream` when reading the stream fails.
   public func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ArchiveError) -> Int {
     if let failure { throw failure }
     guard let entry = current, !currentIsDone, let base = buffer.baseAddress, buffer.count > 0 else {
@@ -152,7 +189,7 @@ public final class ArchiveReader {
     }
     let count = archive_read_data(handle, base, buffer.count)
     if count < 0 {
-      throw fail(.unreadable(archive: path, member: entry.pathname, message: libraryMessage()))
+      throw fail(libraryError(member: entry.pathname))
     }
     if count == 0 {
       currentIsDone = true
@@ -161,6 +198,18 @@ public final class ArchiveReader {
     expandedBytes += count
     try checkLimits(member: entry.pathname, declaredMore: 0)
     return count
+  }
+
+  /// The current member's bytes as a `ByteStream` named `archive!member`, so that any reader
+  /// (CSV, NDJSON, a nested archive) reads it like a file; nil before the first `next()` and
+  /// after the last member.
+  ///
+  /// The stream reads through this reader (the limits apply) and only while its member is
+  /// the current one: after the next `next()` it throws instead of returning another
+  /// member's bytes.
+  public func memberStream() -> ArchiveMemberStream? {
+    guard let entry = current else { return nil }
+    return ArchiveMemberStream(reader: self, entry: entry, memberNumber: memberNumber)
   }
 
   /// Reads and discards the rest of the current member, counting it against the limits.
@@ -218,8 +267,12 @@ public final class ArchiveReader {
     return body()
   }
 
-  private func libraryMessage() -> String {
-    archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
+  /// The error behind a failed libarchive call: the stream's own when reading it failed,
+  /// libarchive's message otherwise.
+  private func libraryError(member: String?) -> ArchiveError {
+    if let error = input.error { return .stream(error) }
+    let message = archive_error_string(handle).map { String(cString: $0) } ?? "unknown libarchive error"
+    return .unreadable(archive: path, member: member, message: message)
   }
 
   /// Records `error` as the reader's final state and returns it for throwing.
@@ -228,5 +281,53 @@ public final class ArchiveReader {
     current = nil
     currentIsDone = true
     return error
+  }
+}
+
+/// The stream an archive is read from, as libarchive's read callback sees it: a block that
+/// stays valid until the next call, and the stream's error kept for the reader to throw.
+final class ArchiveInput {
+  let stream: ByteStream
+  /// The first error the stream threw; libarchive only learns that reading failed.
+  private(set) var error: PLError?
+  private var atEnd = false
+  private let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+
+  init(stream: ByteStream) {
+    self.stream = stream
+  }
+
+  deinit {
+    block.deallocate()
+  }
+
+  /// Reads the next block for libarchive; returns its length, 0 at the end, -1 on an error
+  /// (kept in `error`, and told to libarchive so that it stops).
+  func nextBlock(_ archive: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
+    if error != nil { return -1 }
+    if atEnd { return 0 }
+    do {
+      let count = try stream.read(into: block)
+      if count == 0 { atEnd = true }
+      out.pointee = UnsafeRawPointer(block.baseAddress)
+      return count
+    } catch {
+      self.error = error
+      cpl_archive_set_error(archive, EIO, error.description)
+      return -1
+    }
+  }
+
+  /// Reads the stream to its end, discarding the bytes (the observers still see them).
+  func drain() throws(PLError) {
+    if let error { throw error }
+    while !atEnd {
+      do {
+        if try stream.read(into: block) == 0 { atEnd = true }
+      } catch {
+        self.error = error
+        throw error
+      }
+    }
   }
 }

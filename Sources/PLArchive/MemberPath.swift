@@ -17,10 +17,17 @@ enum MemberPath {
     return nil
   }
 
+  /// How a member is named in messages and provenance: `batch.zip!folder/data.csv`, and for
+  /// a member of a member `outer.zip!inner.tar!data.csv`.
+  static func display(archive: String, member: String?) -> String {
+    member.map { "\(archive)!\($0)" } ?? archive
+  }
+
   /// The name of the single entry of a compressed file: its base name without the
-  /// compression suffix (`/in/data.csv.gz` → `data.csv`).
+  /// compression suffix (`/in/data.csv.gz` → `data.csv`; `batch.zip!in/data.csv.gz` →
+  /// `data.csv`).
   static func decompressedName(of path: String) -> String {
-    let base = path.split(separator: "/").last.map(String.init) ?? path
+    let base = path.split { $0 == "/" || $0 == "!" }.last.map(String.init) ?? path
     let lowered = base.lowercased()
     for suffix in [".gz", ".gzip", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z"]
     where lowered.hasSuffix(suffix) && lowered.count > suffix.count {

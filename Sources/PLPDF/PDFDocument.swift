@@ -39,6 +39,24 @@ public final class PDFDocument {
     source = path
   }
 
+  /// Reads the PDF held in `stream`; the stream's name stands for it in messages.
+  ///
+  /// poppler needs the whole document at once (the cross-reference table is at its end), so
+  /// the stream is read into memory, up to `limit` bytes; its observers see every byte.
+  ///
+  /// - Throws: `PDFError.stream` when reading the stream fails or it holds more than `limit`
+  ///   bytes; `PDFError.encrypted` when the document needs a password; `PDFError.damaged`
+  ///   otherwise.
+  public convenience init(stream: ByteStream, limit: Int = 1 << 30) throws(PDFError) {
+    let bytes: [UInt8]
+    do {
+      bytes = try stream.readAll(limit: limit)
+    } catch {
+      throw .stream(error)
+    }
+    try self.init(bytes: bytes, name: stream.name)
+  }
+
   /// Reads a PDF held in memory; `name` stands for it in messages. The bytes are copied.
   ///
   /// - Throws: `PDFError.encrypted` when it needs a password; `PDFError.damaged` otherwise.

@@ -1,3 +1,5 @@
+import PLCore
+
 /// Why a PDF or one of its pages could not be read.
 ///
 /// Every case names the source (a path, or the name given to an in-memory document) and, for
@@ -5,6 +7,9 @@
 public enum PDFError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The file cannot be opened (missing, unreadable, a directory).
   case cannotOpen(source: String, message: String)
+  /// The stream the document is read from failed, or holds more than can be read into
+  /// memory. The stream's own error, which names it.
+  case stream(PLError)
   /// The document needs a password to be read.
   case encrypted(source: String)
   /// The bytes are not a readable PDF (damaged, truncated, not a PDF). `message` is poppler's.
@@ -18,6 +23,8 @@ public enum PDFError: Error, Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .cannotOpen(let source, let message):
       "\(source): cannot open: \(message)"
+    case .stream(let error):
+      error.description
     case .encrypted(let source):
       "\(source): the PDF is encrypted and needs a password"
     case .damaged(let source, let message):

@@ -14,8 +14,9 @@ private let libxml2Initialised: Void = xmlInitParser()
 
 /// A forward-only cursor over the nodes of an XML document, over libxml2's xmlTextReader.
 ///
-/// Instrument exports and spreadsheet parts can be large, so documents are streamed, never
-/// loaded as a tree. The parser is configured for hostile input: no network
+/// Instrument exports and spreadsheet parts can be large, so documents are streamed from a
+/// `ByteStream` (a file, an archive member), never loaded whole or as a tree; the stream's
+/// observers see every byte. The parser is configured for hostile input: no network
 /// (`XML_PARSE_NONET`), no entity substitution (no `XML_PARSE_NOENT`), no external DTD
 /// loading, and libxml2's size limits kept (no `XML_PARSE_HUGE`). A reference to a declared
 /// entity is refused with `XMLError.entityReference` rather than expanded or silently dropped.
@@ -26,15 +27,13 @@ private let libxml2Initialised: Void = xmlInitParser()
 /// reading: that `read()` and every later one throw the same error. Not thread-safe; use one
 /// reader per thread.
 public final class XMLReader {
-  /// The path or the name given, used in messages.
+  /// The stream's name (a path, or the name given), used in messages.
   public let source: String
 
   /// The xmlTextReader; owned, freed in `deinit` only.
   private let reader: xmlTextReaderPtr
-  /// The file descriptor of a document read from a path (xmlReaderForFd does not close it).
-  private let descriptor: Int32?
-  /// A copy of an in-memory document: xmlReaderForMemory reads it in place, without copying.
-  private let buffer: UnsafeMutableRawBufferPointer?
+  /// What libxml2's read callback pulls bytes from; outlives the reader.
+  private let input: XMLInput
   private let errors = XMLErrorCollector()
   private var failure: XMLError?
 
@@ -42,51 +41,54 @@ public final class XMLReader {
   /// XINCLUDE and HUGE.
   private static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue)
 
-  /// Opens the XML file at `path`.
+  /// Opens the XML file at `path` (`-` is standard input).
   ///
-  /// - Throws: `XMLError.cannotOpen` when the file cannot be opened or is a directory.
-  public init(path: String) throws(XMLError) {
+  /// - Throws: `XMLError.cannotOpen` when the file cannot be opened or is a directory;
+  ///   otherwise as `init(stream:)`.
+  public convenience init(path: String) throws(XMLError) {
+    let stream: FileStream
+    do {
+      stream = try FileStream(path: path)
+    } catch {
+      if case .inputMissing(_, let message) = error { throw .cannotOpen(source: path, message: message) }
+      throw .stream(error)
+    }
+    try self.init(stream: stream)
+  }
+
+  /// Reads the document from `stream`, block by block as the parser asks for more: never the
+  /// whole document in memory. The stream's name stands for it in messages; its observers
+  /// see every byte, the ones after the root element included.
+  ///
+  /// - Throws: `XMLError.stream` when reading the stream fails while the parser starts;
+  ///   `XMLError.cannotOpen` when libxml2 cannot create a reader.
+  public init(stream: ByteStream) throws(XMLError) {
     _ = libxml2Initialised
-    let fd: Int32
-    switch openFileForReading(path) {
-    case .success(let opened): fd = opened
-    case .failure(let failure): throw .cannotOpen(source: path, message: failure.message)
+    let input = XMLInput(stream: stream)
+    let context = Unmanaged.passUnretained(input).toOpaque()
+    // The reader keeps `context` for its whole life; `input`, a property, outlives it.
+    // libxml2 calls the close callback once, on failure here or when the reader is freed.
+    let created = xmlReaderForIO(
+      { context, buffer, length in
+        guard let context, let buffer, length > 0 else { return 0 }
+        return Unmanaged<XMLInput>.fromOpaque(context).takeUnretainedValue().read(into: buffer, length)
+      },
+      { _ in 0 }, context, stream.name, nil, Self.options)
+    guard let created else {
+      if let error = input.error { throw .stream(error) }
+      throw .cannotOpen(source: stream.name, message: "libxml2 could not create a reader")
     }
-    guard let reader = xmlReaderForFd(fd, path, nil, Self.options) else {
-      close(fd)
-      throw .cannotOpen(source: path, message: "libxml2 could not create a reader")
-    }
-    self.source = path
-    self.reader = reader
-    self.descriptor = fd
-    self.buffer = nil
-    errors.install(on: reader)
+    self.source = stream.name
+    self.reader = created
+    self.input = input
+    errors.install(on: created)
   }
 
   /// Reads a document held in memory; `name` stands for it in messages.
   ///
-  /// The bytes are copied once, because libxml2 reads the buffer in place for the reader's
-  /// whole life.
-  ///
-  /// - Throws: `XMLError.cannotOpen` when the document is larger than libxml2 accepts (2 GiB).
-  public init(bytes: [UInt8], name: String = "(memory)") throws(XMLError) {
-    _ = libxml2Initialised
-    guard bytes.count < Int(Int32.max) else {
-      throw .cannotOpen(source: name, message: "an in-memory XML document must be smaller than 2 GiB")
-    }
-    let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
-    copy.initializeMemory(as: UInt8.self, repeating: 0)
-    bytes.withUnsafeBytes { copy.copyMemory(from: $0) }
-    let base = copy.baseAddress!.assumingMemoryBound(to: CChar.self)
-    guard let reader = xmlReaderForMemory(base, Int32(bytes.count), name, nil, Self.options) else {
-      copy.deallocate()
-      throw .cannotOpen(source: name, message: "libxml2 could not create a reader")
-    }
-    self.source = name
-    self.reader = reader
-    self.descriptor = nil
-    self.buffer = copy
-    errors.install(on: reader)
+  /// - Throws: as `init(stream:)`.
+  public convenience init(bytes: [UInt8], name: String = "(memory)") throws(XMLError) {
+    try self.init(stream: MemoryStream(bytes, name: name))
   }
 
   /// Reads a document held in a string; `name` stands for it in messages.
@@ -96,17 +98,18 @@ public final class XMLReader {
 
   deinit {
     xmlFreeTextReader(reader)
-    if let descriptor { close(descriptor) }
-    buffer?.deallocate()
   }
 
   /// Moves to the next node; returns false at the end of the document.
   ///
   /// - Throws: `XMLError.malformed` with libxml2's message and line when the document is not
-  ///   well-formed; `XMLError.entityReference` on a reference to a declared entity.
+  ///   well-formed; `XMLError.entityReference` on a reference to a declared entity;
+  ///   `XMLError.stream` when reading the stream fails.
   public func read() throws(XMLError) -> Bool {
     if let failure { throw failure }
     let status = xmlTextReaderRead(reader)
+    // A failing stream makes libxml2 report an I/O error of its own; the stream's says more.
+    if let error = input.error { throw fail(.stream(error)) }
     if let first = errors.errors.first {
       throw fail(.malformed(source: source, line: first.line, column: first.column, message: first.message))
     }
@@ -117,6 +120,13 @@ public final class XMLReader {
       }
       return true
     case 0:
+      // What follows the root element is part of the source too. libxml2 reads on to look
+      // for extra content; draining makes sure the observers see the end whatever it does.
+      do {
+        try input.drain()
+      } catch {
+        throw fail(.stream(error))
+      }
       return false
     default:
       let line = Int(xmlTextReaderGetParserLineNumber(reader))
@@ -217,5 +227,49 @@ public final class XMLReader {
   private func fail(_ error: XMLError) -> XMLError {
     failure = error
     return error
+  }
+}
+
+/// The stream a document is read from, as libxml2's read callback sees it, with the stream's
+/// error kept for the reader to throw.
+final class XMLInput {
+  let stream: ByteStream
+  /// The first error the stream threw; libxml2 only learns that reading failed.
+  private(set) var error: PLError?
+  private var atEnd = false
+
+  init(stream: ByteStream) {
+    self.stream = stream
+  }
+
+  /// Reads up to `length` bytes into libxml2's `buffer`; returns the count, 0 at the end,
+  /// -1 on an error (kept in `error`).
+  func read(into buffer: UnsafeMutablePointer<CChar>, _ length: Int32) -> Int32 {
+    if error != nil { return -1 }
+    if atEnd { return 0 }
+    do {
+      let count = try stream.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: Int(length)))
+      if count == 0 { atEnd = true }
+      return Int32(count)
+    } catch {
+      self.error = error
+      return -1
+    }
+  }
+
+  /// Reads the stream to its end, discarding the bytes (the observers still see them).
+  func drain() throws(PLError) {
+    if let error { throw error }
+    guard !atEnd else { return }
+    let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    defer { block.deallocate() }
+    while !atEnd {
+      do {
+        if try stream.read(into: block) == 0 { atEnd = true }
+      } catch {
+        self.error = error
+        throw error
+      }
+    }
   }
 }

@@ -193,6 +193,7 @@ func readAll(_ reader: ArchiveReader, blockSize: Int = 4096) throws -> [ReadMemb
   @Test(arguments: [
     ("/in/data.csv.gz", "data.csv"), ("data.CSV.XZ", "data.CSV"), ("log.tsv.zst", "log.tsv"),
     ("plain.csv", "plain.csv"), (".gz", ".gz"), ("a.csv.bz2", "a.csv"),
+    ("batch.zip!in/data.csv.gz", "data.csv"), ("batch.zip!data.csv.gz", "data.csv"),
   ])
   func compressedFileNames(path: String, name: String) {
     #expect(MemberPath.decompressedName(of: path) == name)
