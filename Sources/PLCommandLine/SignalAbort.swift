@@ -33,6 +33,12 @@ enum SignalAbort {
       action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)
       sigaction(signal, &action, nil)
     }
+    // A parent may have started the command with these signals blocked (the mask is
+    // inherited): then a stop request would wait forever. A command asked to stop stops.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    for signal in signals { sigaddset(&unblock, signal) }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
   }
 
   static func signalName(_ signal: Int32) -> String {
