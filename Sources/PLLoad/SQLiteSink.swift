@@ -87,6 +87,14 @@ public final class SQLiteSink: CompactLineSink {
   /// Parameters of the INSERT that records of the cached shape leave NULL.
   private var cachedAbsent: [Int] = []
   private var cacheValid = false
+  /// The mappings of recent shapes, so that records that alternate between a few shapes
+  /// (optional keys left out) do not resolve their keys each time; emptied when the INSERT
+  /// gains a parameter, which changes every shape's absent parameters.
+  private var shapes: [[String]: Shape] = [:]
+  private struct Shape {
+    var parameters: [Int]
+    var absent: [Int]
+  }
   /// The cached keys as UTF-8, one after another, for comparing raw lines: key i is at
   /// `cachedKeyOffsets[i]..<cachedKeyOffsets[i + 1]`.
   private let cachedKeyBytes = ByteBuffer(capacity: 256)
@@ -123,8 +131,9 @@ public final class SQLiteSink: CompactLineSink {
       newFile = nil
     case .file(let path):
       filePath = path
+      // lstat: a dangling symbolic link is a name already taken, which SQLite follows.
       var info = stat()
-      if stat(path, &info) != 0 && errno == ENOENT {
+      if lstat(path, &info) != 0 && errno == ENOENT {
         let file = NewDatabaseFile(finalPath: path)
         openName = name.replacingPath(with: file.temporaryPath)
         newFile = file
@@ -310,6 +319,7 @@ public final class SQLiteSink: CompactLineSink {
     parameterAffinity.append(planner.columns[column].kind)
     insert = nil
     cacheValid = false
+    shapes.removeAll()
   }
 
   private func prepareInsert() throws(PLError) -> SQLiteStatement {
@@ -334,7 +344,7 @@ public final class SQLiteSink: CompactLineSink {
 
   private func insertRow(_ record: Record) throws(PLError) {
     let fields = record.fields
-    if !cacheValid || !sameKeys(fields) { try map(fields) }
+    if !cacheValid || !sameKeys(fields) { try useShape(of: fields) }
     let statement: SQLiteStatement
     if let insert { statement = insert } else { statement = try prepareInsert() }
     arena.reset()
@@ -502,11 +512,21 @@ public final class SQLiteSink: CompactLineSink {
     return true
   }
 
+  /// Makes the mapping of `fields`' shape the cached one: from the recent shapes, or found.
+  private func useShape(of fields: [Field]) throws(PLError) {
+    let keys = fields.map(\.key)
+    if let shape = shapes[keys] {
+      cache(keys, shape)
+    } else {
+      try map(fields, keys: keys)
+    }
+  }
+
   /// Finds each field's parameter, adding columns the table lacks, and caches the mapping.
-  private func map(_ fields: [Field]) throws(PLError) {
+  private func map(_ fields: [Field], keys: [String]) throws(PLError) {
     let before = planner.count
     let detectTypes = detectTypes
-    let columns = try planner.map(keys: fields.map(\.key), record: report.rowsInserted + 1) {
+    let columns = try planner.map(keys: keys, record: report.rowsInserted + 1) {
       ColumnType(of: fields[$0].value, detectTypes: detectTypes)
     }
     for column in before..<planner.count { try addColumn(column) }
@@ -520,15 +540,24 @@ public final class SQLiteSink: CompactLineSink {
     var present = Array(repeating: false, count: insertColumns.count)
     for parameter in parameters { present[parameter] = true }
     if metaParameter >= 0 { present[metaParameter] = true }
-    cachedAbsent = present.indices.filter { !present[$0] }
-    cachedKeys = fields.map(\.key)
+    let shape = Shape(parameters: parameters, absent: present.indices.filter { !present[$0] })
+    if shapes.count >= 256 { shapes.removeAll() }
+    shapes[keys] = shape
+    cache(keys, shape)
+  }
+
+  /// Makes `shape` the mapping that records and lines with `keys` use without lookups.
+  private func cache(_ keys: [String], _ shape: Shape) {
+    cachedKeys = keys
     cachedKeyBytes.removeAll()
-    cachedKeyOffsets = [0]
-    for key in cachedKeys {
+    cachedKeyOffsets.removeAll(keepingCapacity: true)
+    cachedKeyOffsets.append(0)
+    for key in keys {
       cachedKeyBytes.append(key)
       cachedKeyOffsets.append(cachedKeyBytes.count)
     }
-    cachedParameters = parameters
+    cachedParameters = shape.parameters
+    cachedAbsent = shape.absent
     cacheValid = true
   }
 

@@ -48,6 +48,8 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
   public private(set) var renames: [ColumnRename] = []
 
   private var indexByComparisonName: [String: Int] = [:]
+  /// Each column's name as the database compares it.
+  private var comparisonNames: [String] = []
   private let metaComparisonName: String
   private var renameSet: Set<ColumnRename> = []
   /// While planning from a sample: the first column added by it, and the widest type each
@@ -161,7 +163,7 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
       claimed.insert(result[i])
     }
 
-    for i in 0..<count where dialect.comparisonName(columns[result[i]].name) != names[i] {
+    for i in 0..<count where comparisonNames[result[i]] != names[i] {
       let rename = ColumnRename(key: keys[i], column: columns[result[i]].name)
       if renameSet.insert(rename).inserted { renames.append(rename) }
     }
@@ -211,6 +213,7 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
     let index = columns.count
     columns.append(column)
     let name = dialect.comparisonName(column.name)
+    comparisonNames.append(name)
     // A table cannot hold two names that compare equal; keep the first if one ever does.
     if indexByComparisonName[name] == nil { indexByComparisonName[name] = index }
     if name == metaComparisonName && metaColumn == nil { metaColumn = index }

@@ -77,4 +77,30 @@ import Testing
     }
     #expect(try setup.rows("SELECT count(*), group_concat(name) FROM t") == [[.integer(1), .text("kept")]])
   }
+
+  /// As a `CompactLineSink`, the sink takes lines through `write(line:)` once the table is set
+  /// up and the line has the last record's keys, and declines the rest.
+  @Test func takesLinesAsACompactLineSink() throws {
+    let dir = try TemporaryDirectory()
+    let database = dir.file("stage.sqlite")
+    let sink: any CompactLineSink = try SQLiteSink(databasePath: database, table: "t", options: SQLiteLoadOptions(inferenceSample: 1))
+    #expect(sink.wantsMembers)
+    func write(_ text: String) throws -> Bool {
+      var bytes = Array(text.utf8)
+      return try bytes.withUnsafeMutableBufferPointer { buffer throws -> Bool in
+        let line = UnsafeBufferPointer(buffer)
+        var members: [RawMember] = []
+        let scan = try #require(JSONScanner.scanCompact(line, members: &members))
+        return try sink.write(line: CompactLine(bytes: line, metaMember: scan.metaMember, members: members))
+      }
+    }
+    #expect(try !write(#"{"a":1,"b":"x"}"#))  // the table is not set up yet
+    try sink.write(try JSONParser.parseRecord(#"{"a":1,"b":"x"}"#))
+    #expect(try write(#"{"a":2,"b":"y","_pl":{"line":2}}"#))
+    #expect(try !write(#"{"b":"z","a":3}"#))  // another shape
+    try sink.finish()
+    #expect(try query(database, "SELECT a, b, _pl FROM t ORDER BY rowid") == [
+      [.integer(1), .text("x"), .null], [.integer(2), .text("y"), .text(#"{"line":2}"#)],
+    ])
+  }
 }
