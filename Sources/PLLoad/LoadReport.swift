@@ -15,12 +15,19 @@ public struct LoadReport: Equatable, Sendable {
   /// Columns of a table the load created are not listed, except those added after the
   /// inference sample.
   public var columnsAdded: [String]
+  /// Keys stored in a column of another name (`a` → `a_2`) because another key of the same
+  /// record, or the `_pl` metadata, has the column of their name; each pair once.
+  public var columnsRenamed: [ColumnRename]
 
-  public init(database: String, table: String, rowsInserted: Int = 0, tableCreated: Bool = false, columnsAdded: [String] = []) {
+  public init(
+    database: String, table: String, rowsInserted: Int = 0, tableCreated: Bool = false, columnsAdded: [String] = [],
+    columnsRenamed: [ColumnRename] = []
+  ) {
     self.database = database
     self.table = table
     self.rowsInserted = rowsInserted
     self.tableCreated = tableCreated
     self.columnsAdded = columnsAdded
+    self.columnsRenamed = columnsRenamed
   }
 }

@@ -47,8 +47,34 @@ enum NumberText {
     fastDouble(bytes) ?? Double(String(decoding: bytes, as: UTF8.self))
   }
 
+  /// The double a number's text stands for, when that double keeps the text's decimal value:
+  /// the shortest text that reads back as the double has the same value as `bytes` (so
+  /// `12.30`, `1e3` and `0.30000000000000004` qualify; `1E400`, `0.1e-400`,
+  /// `1.0000000000000000001` and `12345678901234567` do not). Nil also for text that is not a
+  /// number.
+  ///
+  /// Why it is cheap: a decimal of at most 15 significant digits (DBL_DIG) in the fast path's
+  /// range is the only decimal that short to round to its double, so it is what the shortest
+  /// text of the double spells; only longer or extreme numbers compare digits.
+  static func exactDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+    if let fast = fastDouble(bytes, maxSignificant: 15) { return fast }
+    guard let number = Double(String(decoding: bytes, as: UTF8.self)), number.isFinite else { return nil }
+    var shortest = number.description
+    let same = shortest.withUTF8 { DecimalValue($0) } == DecimalValue(bytes)
+    return same ? number : nil
+  }
+
+  /// `exactDouble(_:)` for a String.
+  static func exactDouble(_ text: String) -> Double? {
+    var text = text
+    return text.withUTF8(exactDouble)
+  }
+
   /// The fast path of `double`: nil when the text is not a number or needs `strtod`.
-  private static func fastDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double?? {
+  ///
+  /// - Parameter maxSignificant: more digits than this (counting zeros after the first
+  ///   non-zero digit) also take the slow path.
+  private static func fastDouble(_ bytes: UnsafeBufferPointer<UInt8>, maxSignificant: Int = 19) -> Double?? {
     var mantissa: UInt64 = 0
     var significant = 0
     var scale = 0
@@ -67,7 +93,7 @@ enum NumberText {
         if mantissa == 0 && digit == 0 {
           if afterPoint { scale -= 1 }
         } else {
-          guard significant < 19 else { return nil }
+          guard significant < maxSignificant else { return nil }
           mantissa = mantissa &* 10 &+ UInt64(digit)
           significant += 1
           if afterPoint { scale -= 1 }

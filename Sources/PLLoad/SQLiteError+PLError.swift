@@ -18,7 +18,8 @@ extension SQLiteError {
   /// - Parameters:
   ///   - record: the 1-based ordinal of the record being inserted, when there is one.
   ///   - action: what was being done, for messages (`"cannot create table"`).
-  func plError(database: String, table: String, record: Int? = nil, action: String? = nil) -> PLError {
+  ///   - path: the database file's path, when `database` is a URI.
+  func plError(database: String, table: String, record: Int? = nil, action: String? = nil, path: String? = nil) -> PLError {
     let context = [action, record.map { "record \($0)" }].compactMap { $0 }.joined(separator: ": ")
     let detail = context.isEmpty ? message : "\(context): \(message)"
     switch kind {
@@ -26,7 +27,7 @@ extension SQLiteError {
       return .tempFail(
         target: database, message: "the database is locked by another writer (\(message)); try again later")
     case .cannotOpen:
-      if let directory = Self.missingDirectory(of: database) {
+      if let directory = Self.missingDirectory(of: path ?? database) {
         return .cannotCreate(target: database, message: "cannot create the database: the directory \(directory) does not exist")
       }
       return .cannotCreate(target: database, message: "cannot open or create the database (\(message))")

@@ -8,18 +8,24 @@ public struct SQLiteLoadOptions: Equatable, Sendable {
   public var includeMeta: Bool
   /// Give new columns a numeric type when their sampled strings are all plain decimal numbers
   /// (`"42"`, `"-4"`, `"12.30"`), as sqlite-utils' `--detect-types` does. Strings that a person
-  /// may mean as text (`"007"`, `"+5"`, `" 1"`, `"1e3"`, `"-0"`) keep a column TEXT.
+  /// may mean as text (`"007"`, `"+5"`, `" 1"`, `"1e3"`, `"-0"`) keep a column TEXT. Later
+  /// plain decimal strings in numeric columns are stored as their number when it is exact;
+  /// other strings that the column would turn into numbers refuse the load.
   public var detectTypes: Bool
   /// How many records are buffered to infer the types of new columns (at least 1). Columns that
   /// first appear later get the type of their first non-null value.
   public var inferenceSample: Int
   /// How long to wait for another writer's lock before failing with exit status 75.
   public var lockTimeout: Duration
+  /// Load into a database that lives only as long as the load (`:memory:`, the empty name,
+  /// `file:…?mode=memory`) instead of refusing it; useful only for tests and benchmarks.
+  public var allowMemory: Bool
 
   public init(
     includeMeta: Bool = true, detectTypes: Bool = false, inferenceSample: Int = 1000,
-    lockTimeout: Duration = .seconds(5)
+    lockTimeout: Duration = .seconds(5), allowMemory: Bool = false
   ) {
+    self.allowMemory = allowMemory
     self.includeMeta = includeMeta
     self.detectTypes = detectTypes
     self.inferenceSample = inferenceSample

@@ -1,13 +1,19 @@
 // PLLoad: records into databases.
 //
-// `SQLiteSink` loads a record stream into one SQLite table in one transaction, creating and
-// widening the table as keys appear; `SQLiteLoadOptions` configures it and `LoadReport` says
-// what it did. `ColumnType` infers the types of new columns, `TableColumns` resolves record
-// keys to columns as SQLite does, `NumberText` reads number text exactly, and `BindArena` holds
-// a row's text while SQLite reads it in place.
+// `SQLiteSink` loads a record stream into one SQLite table in one transaction;
+// `SQLiteLoadOptions` configures it and `LoadReport` says what it did. What does not depend
+// on the database is in `SchemaPlanner` (column types, new columns, which column each key goes
+// into), which speaks through an `SQLDialect` (`SQLiteDialect` here). `ColumnType` infers the
+// types of new columns, `NumberText` and `DecimalValue` read number text exactly,
+// `SQLiteDatabaseName` tells files from in-memory databases, `NewDatabaseFile` builds a new
+// database under a temporary name, and `BindArena` holds a row's text while SQLite reads it.
 
 #if canImport(Glibc)
   import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 import PLCore
 import PLSQLite
@@ -16,28 +22,32 @@ import PLSQLite
 ///
 /// Why it looks like this: a nightly load must either land completely or leave the table as it
 /// was, so the whole load is one `BEGIN IMMEDIATE` transaction in SQLite's rollback journal (a
-/// killed process leaves a hot journal that the next opener rolls back). Speed comes from one
-/// prepared INSERT run per record (bind, step, reset) and a cached key-to-parameter mapping, so
-/// that records of the same shape cost no lookups.
+/// killed process leaves a hot journal that the next opener rolls back). A database that does
+/// not exist yet is built under a temporary name and linked into place on commit, so a failed
+/// or killed load leaves no database file behind. Speed comes from one prepared INSERT run per
+/// record (bind, step, reset) and a cached key-to-parameter mapping, so that records of the
+/// same shape cost no lookups.
 ///
 /// Contract:
+/// - The database is a file: an in-memory or temporary database (`:memory:`, the empty name,
+///   `file:…?mode=memory`) is refused unless `options.allowMemory`. `file:` names are URIs.
 /// - The first `inferenceSample` records are buffered to infer the types of new columns; the
 ///   table is created (columns in first-seen key order, `_pl` last) or widened when the sample is
 ///   full or at `finish()`. Keys first seen later are added with `ALTER TABLE ADD COLUMN`, typed
-///   by their first non-null value. An existing table keeps its columns; keys match columns
-///   case-insensitively (ASCII), as SQLite does.
+///   by their value. Keys go into columns as `SchemaPlanner` resolves them: SQLite compares
+///   names case-insensitively, so keys that differ only in case, or a key `_PL`, get columns
+///   `key_2`, … (listed in `report.columnsRenamed`) instead of overwriting each other.
 /// - Only columns that records mention are inserted into; other columns get their defaults.
 ///   A key absent from one record is NULL in its row.
-/// - Values: null → NULL; booleans → 0/1; numbers → 64-bit integers when they are integers
-///   that fit, else doubles, but their exact text into TEXT columns (so `12.30` stays `12.30`
-///   there); strings → text; arrays and objects → compact JSON text. SQLite's column affinity then applies: a string that looks like a number (`"007"`,
-///   `" 1"`) stored into an INTEGER or REAL column becomes that number. New columns are inferred
-///   to avoid this within the sample; for later records and for existing tables it is SQLite's
-///   documented behaviour.
+/// - Values are stored exactly as they came or the load is refused: null → NULL; booleans →
+///   0/1; numbers → 64-bit integers or doubles that keep their decimal value, their exact text
+///   in TEXT columns; strings → text; arrays and objects → compact JSON text. A value SQLite
+///   would change (a string `"007"` in an INTEGER column, `1E400` in a REAL one) throws
+///   `PLError.malformed` naming the record, key, column and value (see `SQLiteDialect`).
 /// - `finish()` commits. `abort()`, or any error thrown by `write` or `finish`, rolls back: an
-///   existing table is as before and a new table does not exist. After either, the sink accepts
-///   no more records.
-public final class SQLiteSink: RecordSink {
+///   existing table is as before, a new table does not exist and a new database file is not
+///   created. After either, the sink accepts no more records.
+public final class SQLiteSink: CompactLineSink {
   public let databasePath: String
   public let table: String
   public let options: SQLiteLoadOptions
@@ -47,19 +57,23 @@ public final class SQLiteSink: RecordSink {
   private enum State { case loading, finished, aborted }
 
   private let connection: SQLiteConnection
+  private let dialect: SQLiteDialect
+  private var planner: SchemaPlanner<SQLiteDialect>
+  /// Set when the load creates the database file.
+  private let newFile: NewDatabaseFile?
   private var state = State.loading
   private let quotedTable: String
   private var tableExists: Bool
-  private var columns: TableColumns
   /// Records held back until the sample is full; nil once the table is set up.
   private var pending: [Record]? = []
   private let sampleSize: Int
+  private let detectTypes: Bool
 
   /// The INSERT over `insertColumns`; rebuilt when a column joins.
   private var insert: SQLiteStatement?
-  /// For each parameter of the INSERT (from 0), its column in `columns`.
+  /// For each parameter of the INSERT (from 0), its column in the planner.
   private var insertColumns: [Int] = []
-  /// For each column of `columns`, its parameter (from 0), or -1 when not in the INSERT.
+  /// For each column of the planner, its parameter (from 0), or -1 when not in the INSERT.
   private var parameterOfColumn: [Int] = []
   /// The parameter (from 0) of `_pl`, or -1.
   private var metaParameter = -1
@@ -73,6 +87,14 @@ public final class SQLiteSink: RecordSink {
   /// Parameters of the INSERT that records of the cached shape leave NULL.
   private var cachedAbsent: [Int] = []
   private var cacheValid = false
+  /// The mappings of recent shapes, so that records that alternate between a few shapes
+  /// (optional keys left out) do not resolve their keys each time; emptied when the INSERT
+  /// gains a parameter, which changes every shape's absent parameters.
+  private var shapes: [[String]: Shape] = [:]
+  private struct Shape {
+    var parameters: [Int]
+    var absent: [Int]
+  }
   /// The cached keys as UTF-8, one after another, for comparing raw lines: key i is at
   /// `cachedKeyOffsets[i]..<cachedKeyOffsets[i + 1]`.
   private let cachedKeyBytes = ByteBuffer(capacity: 256)
@@ -85,8 +107,9 @@ public final class SQLiteSink: RecordSink {
 
   /// Opens (creating if needed) the database and starts the load's transaction.
   ///
-  /// - Throws: `PLError.cannotCreate` (73) when the file's directory is missing, the file is
-  ///   not a database, or it cannot be written; `.tempFail` (75) when another writer holds the
+  /// - Throws: `PLError.usage` (64) for an in-memory or temporary database without
+  ///   `options.allowMemory`; `.cannotCreate` (73) when the file's directory is missing, the file
+  ///   is not a database, or it cannot be written; `.tempFail` (75) when another writer holds the
   ///   database longer than `options.lockTimeout`; `.io` (74) on I/O failures.
   public init(databasePath: String, table: String, options: SQLiteLoadOptions = SQLiteLoadOptions()) throws(PLError) {
     self.databasePath = databasePath
@@ -94,18 +117,41 @@ public final class SQLiteSink: RecordSink {
     self.options = options
     self.report = LoadReport(database: databasePath, table: table)
     self.sampleSize = max(1, options.inferenceSample)
+    self.detectTypes = options.detectTypes
     self.quotedTable = SQLiteConnection.quoteIdentifier(table)
     guard !table.utf8.contains(0) else {
       throw .cannotCreate(target: databasePath, message: "the table name contains a NUL character")
     }
-    do throws(SQLiteError) {
-      connection = try SQLiteConnection(path: databasePath, busyTimeout: options.lockTimeout)
-    } catch {
-      throw error.plError(database: databasePath, table: table)
+    let name = SQLiteDatabaseName(databasePath)
+    var openName = databasePath
+    var filePath: String?
+    switch name.storage {
+    case .memory, .temporary:
+      guard options.allowMemory else { throw Self.refusal(of: name) }
+      newFile = nil
+    case .file(let path):
+      filePath = path
+      // lstat: a dangling symbolic link is a name already taken, which SQLite follows.
+      var info = stat()
+      if lstat(path, &info) != 0 && errno == ENOENT {
+        let file = NewDatabaseFile(finalPath: path)
+        openName = name.replacingPath(with: file.temporaryPath)
+        newFile = file
+      } else {
+        newFile = nil
+      }
     }
+    do throws(SQLiteError) {
+      connection = try SQLiteConnection(path: openName, busyTimeout: options.lockTimeout)
+    } catch {
+      throw error.plError(database: databasePath, table: table, path: filePath)
+    }
+    dialect = SQLiteDialect(maxColumns: connection.columnLimit)
+    planner = SchemaPlanner(
+      dialect: dialect, database: databasePath, table: table, existingColumns: [], includeMeta: options.includeMeta,
+      detectTypes: options.detectTypes)
     // From here on, deinit closes the connection, which rolls back an open transaction.
     tableExists = false
-    columns = TableColumns()
     // SQLite opens a write-protected file read-only without a word; say so before any input is read.
     if connection.isReadOnly {
       throw .cannotCreate(target: databasePath, message: "the database file is read-only")
@@ -116,17 +162,43 @@ public final class SQLiteSink: RecordSink {
       try connection.execute("PRAGMA cache_size = -16384")
       try connection.execute("BEGIN IMMEDIATE")
       tableExists = try connection.tableExists(table)
-      if tableExists { columns = TableColumns(try connection.columns(of: table)) }
+      if tableExists {
+        planner = SchemaPlanner(
+          dialect: dialect, database: databasePath, table: table,
+          existingColumns: try connection.columns(of: table).map { ($0.name, $0.declaredType) },
+          includeMeta: options.includeMeta, detectTypes: options.detectTypes)
+      }
     } catch {
       throw error.plError(database: databasePath, table: table)
     }
   }
 
+  deinit {
+    // A sink dropped without finish() or abort() (or whose init threw) leaves no new file.
+    if state != .finished, let newFile {
+      insert = nil
+      connection.close()
+      newFile.discard()
+    }
+  }
+
+  /// The usage error for a database that would vanish with the load.
+  private static func refusal(of name: SQLiteDatabaseName) -> PLError {
+    let what =
+      name.name.isEmpty
+      ? "the database name is empty (is a variable unset?), which SQLite takes for a temporary database"
+      : name.storage == .memory
+        ? "\(JSONWriter.string(.string(name.name))) is an in-memory database"
+        : "\(JSONWriter.string(.string(name.name))) names a temporary database"
+    return .usage(
+      "\(what), deleted when the load ends: the records would be lost; give a database file, or --allow-memory to load anyway")
+  }
+
   /// Adds one record to the load.
   ///
-  /// - Throws: `PLError` when the record cannot be stored (65, e.g. a constraint of an existing
-  ///   table), the disk is full (74), or the table cannot be created or widened (73). The load
-  ///   is then rolled back.
+  /// - Throws: `PLError` when the record cannot be stored (65: a value SQLite would change, a
+  ///   constraint of an existing table, too many columns), the disk is full (74), or the table
+  ///   cannot be created or widened (73). The load is then rolled back.
   public func write(_ record: Record) throws(PLError) {
     guard state == .loading else { throw notLoading() }
     if pending != nil {
@@ -137,10 +209,11 @@ public final class SQLiteSink: RecordSink {
     try guarded { () throws(PLError) in try insertRow(record) }
   }
 
-  /// Inserts what is still buffered and commits the load.
+  /// Inserts what is still buffered, commits the load and, when the load created the
+  /// database, moves its file into place.
   ///
-  /// - Throws: like `write`; `.tempFail` (75) when readers keep the database busy at commit.
-  ///   The load is then rolled back.
+  /// - Throws: like `write`; `.tempFail` (75) when readers keep the database busy at commit,
+  ///   or another process created the database file meanwhile. The load is then rolled back.
   public func finish() throws(PLError) {
     switch state {
     case .finished: return
@@ -155,11 +228,16 @@ public final class SQLiteSink: RecordSink {
       } catch {
         throw error.plError(database: databasePath, table: table, action: "commit")
       }
+      if let newFile {
+        connection.close()
+        try newFile.publish()
+      }
     }
     state = .finished
   }
 
-  /// Rolls the load back: the table is as it was before, or does not exist if the load created it.
+  /// Rolls the load back: the table is as it was before, or does not exist if the load created
+  /// it, and a database file the load created is removed.
   ///
   /// Call it when the input fails part-way. Harmless after an error and when called twice.
   public func abort() {
@@ -168,6 +246,10 @@ public final class SQLiteSink: RecordSink {
     pending = nil
     insert = nil
     if connection.isInTransaction { try? connection.execute("ROLLBACK") }
+    if let newFile {
+      connection.close()
+      newFile.discard()
+    }
     report = LoadReport(database: databasePath, table: table)
   }
 
@@ -179,37 +261,23 @@ public final class SQLiteSink: RecordSink {
     pending = nil
     guard !sample.isEmpty else { return }
 
-    // New columns in first-seen order, each with the widest type its sampled values ask for.
-    var newNames: [String] = []
-    var newTypes: [ColumnType?] = []
-    var newIndex: [String: Int] = [:]
+    planner.startSample()
     for (offset, record) in sample.enumerated() {
-      for field in record.fields {
-        if columns.lookUp(field.key) != nil { continue }
-        let folded = TableColumns.fold(field.key)
-        let type = ColumnType(of: field.value, detectTypes: options.detectTypes)
-        if let i = newIndex[folded] {
-          if let type { newTypes[i] = max(newTypes[i] ?? type, type) }
-        } else {
-          try checkColumnName(field.key, record: report.rowsInserted + offset + 1)
-          newIndex[folded] = newNames.count
-          newNames.append(field.key)
-          newTypes.append(type)
-        }
+      let fields = record.fields
+      let detectTypes = detectTypes
+      _ = try planner.map(keys: fields.map(\.key), record: report.rowsInserted + offset + 1) {
+        ColumnType(of: fields[$0].value, detectTypes: detectTypes)
       }
     }
-    let addMeta = options.includeMeta && columns.lookUp(Record.metaKey) == nil && newIndex[Record.metaKey] == nil
+    let added = planner.finishSample()
 
     if !tableExists {
-      var definitions = zip(newNames, newTypes).map { name, type in
-        "\(SQLiteConnection.quoteIdentifier(name)) \((type ?? .text).declaration)"
-      }
-      if addMeta { definitions.append("\(SQLiteConnection.quoteIdentifier(Record.metaKey)) TEXT") }
-      guard !definitions.isEmpty else {
+      guard !added.isEmpty else {
         throw .malformed(
           source: databasePath, location: nil,
           message: "cannot create table \(table): the records have no fields to make columns of")
       }
+      let definitions = planner.columns.map { "\(dialect.quoteIdentifier($0.name)) \($0.declaredType)" }
       do throws(SQLiteError) {
         try connection.execute("CREATE TABLE \(quotedTable) (\(definitions.joined(separator: ", ")))")
       } catch {
@@ -217,52 +285,41 @@ public final class SQLiteSink: RecordSink {
       }
       tableExists = true
       report.tableCreated = true
-      for (name, type) in zip(newNames, newTypes) { columns.append(name, affinity: (type ?? .text).affinity) }
-      if addMeta { columns.append(Record.metaKey, affinity: .text) }
+      parameterOfColumn = Array(repeating: -1, count: planner.count)
     } else {
-      for (name, type) in zip(newNames, newTypes) { try addColumn(name, type: type ?? .text) }
-      if addMeta { try addColumn(Record.metaKey, type: .text) }
+      parameterOfColumn = Array(repeating: -1, count: added.lowerBound)
+      for column in added { try addColumn(column) }
     }
-    parameterOfColumn = Array(repeating: -1, count: columns.count)
-    if options.includeMeta, let meta = columns.index(of: Record.metaKey) {
-      try includeInInsert(column: meta)
+    if options.includeMeta, let meta = planner.metaColumn {
+      includeInInsert(column: meta)
       metaParameter = parameterOfColumn[meta]
     }
 
     for record in sample { try insertRow(record) }
   }
 
-  /// Adds a column to the existing table (inside the load's transaction).
-  private func addColumn(_ name: String, type: ColumnType) throws(PLError) {
-    try checkColumnName(name, record: report.rowsInserted + 1)
+  /// Adds the planner's column `column` to the existing table (inside the load's transaction).
+  private func addColumn(_ column: Int) throws(PLError) {
+    let name = planner.columns[column].name
     do throws(SQLiteError) {
       try connection.execute(
-        "ALTER TABLE \(quotedTable) ADD COLUMN \(SQLiteConnection.quoteIdentifier(name)) \(type.declaration)")
+        "ALTER TABLE \(quotedTable) ADD COLUMN \(dialect.quoteIdentifier(name)) \(planner.columns[column].declaredType)")
     } catch {
       throw error.plError(database: databasePath, table: table, action: "cannot add column \(name)")
     }
-    columns.append(name, affinity: type.affinity)
     parameterOfColumn.append(-1)
     report.columnsAdded.append(name)
   }
 
-  /// Refuses a key SQLite cannot hold as a column name, naming the 1-based `record`.
-  private func checkColumnName(_ name: String, record: Int) throws(PLError) {
-    if name.utf8.contains(0) {
-      throw .malformed(
-        source: databasePath, location: nil,
-        message: "table \(table): record \(record): the key \(JSONWriter.string(.string(name))) contains a NUL character, which SQLite cannot use in a column name")
-    }
-  }
-
   /// Makes `column` a parameter of the INSERT; the statement is prepared again on next use.
-  private func includeInInsert(column: Int) throws(PLError) {
+  private func includeInInsert(column: Int) {
     guard parameterOfColumn[column] < 0 else { return }
     parameterOfColumn[column] = insertColumns.count
     insertColumns.append(column)
-    parameterAffinity.append(columns.affinities[column])
+    parameterAffinity.append(planner.columns[column].kind)
     insert = nil
     cacheValid = false
+    shapes.removeAll()
   }
 
   private func prepareInsert() throws(PLError) -> SQLiteStatement {
@@ -270,7 +327,7 @@ public final class SQLiteSink: RecordSink {
     if insertColumns.isEmpty {
       sql = "INSERT INTO \(quotedTable) DEFAULT VALUES"
     } else {
-      let names = insertColumns.map { SQLiteConnection.quoteIdentifier(columns.names[$0]) }
+      let names = insertColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }
       let parameters = (1...insertColumns.count).map { "?\($0)" }
       sql = "INSERT INTO \(quotedTable) (\(names.joined(separator: ", "))) VALUES (\(parameters.joined(separator: ", ")))"
     }
@@ -287,33 +344,50 @@ public final class SQLiteSink: RecordSink {
 
   private func insertRow(_ record: Record) throws(PLError) {
     let fields = record.fields
-    if !cacheValid || !sameKeys(fields) { try map(fields) }
+    if !cacheValid || !sameKeys(fields) { try useShape(of: fields) }
     let statement: SQLiteStatement
     if let insert { statement = insert } else { statement = try prepareInsert() }
     arena.reset()
     // Locals, so that the loop does not pay a dynamic exclusivity check per class property read.
     let parameters = cachedParameters
     let affinities = parameterAffinity
+    var refused = -1
     do throws(SQLiteError) {
       for i in 0..<fields.count {
         let parameter = parameters[i]
-        try bind(fields[i].value, at: parameter + 1, affinity: affinities[parameter], in: statement)
-      }
-      for parameter in cachedAbsent { try statement.bindNull(at: parameter + 1) }
-      if metaParameter >= 0 {
-        if record.meta.isEmpty {
-          try statement.bindNull(at: metaParameter + 1)
-        } else {
-          scratch.removeAll()
-          JSONWriter.writeObject(record.meta, to: scratch)
-          try statement.bind(utf8: scratch.bytes, at: metaParameter + 1)
+        guard try bind(fields[i].value, at: parameter + 1, affinity: affinities[parameter], in: statement) else {
+          refused = i
+          break
         }
       }
-      try statement.step()
+      if refused < 0 {
+        for parameter in cachedAbsent { try statement.bindNull(at: parameter + 1) }
+        if metaParameter >= 0 {
+          if record.meta.isEmpty {
+            try statement.bindNull(at: metaParameter + 1)
+          } else {
+            scratch.removeAll()
+            JSONWriter.writeObject(record.meta, to: scratch)
+            try statement.bind(utf8: scratch.bytes, at: metaParameter + 1)
+          }
+        }
+        try statement.step()
+      }
       statement.reset()
     } catch {
       statement.reset()
       throw error.plError(database: databasePath, table: table, record: report.rowsInserted + 1)
+    }
+    if refused >= 0 {
+      let field = fields[refused]
+      var text: String
+      let isString: Bool
+      switch field.value {
+      case .string(let string): (text, isString) = (string, true)
+      case .number(let number): (text, isString) = (number, false)
+      default: (text, isString) = (JSONWriter.string(field.value), false)
+      }
+      throw text.withUTF8 { bytes in refusal(key: field.key, parameter: parameters[refused], value: bytes, isString: isString) }
     }
     report.rowsInserted += 1
   }
@@ -331,6 +405,7 @@ public final class SQLiteSink: RecordSink {
   ///   - line: one compact JSON object, validated by `JSONScanner.scanCompact(_:members:)`.
   ///   - members: its top-level members other than `_pl`, from that scan.
   ///   - metaMember: where its `"_pl":{…}` member is, if it has one.
+  /// - Throws: like `write(_:)`; the load is then rolled back.
   public func write(
     compactLine line: UnsafeBufferPointer<UInt8>, members: [RawMember], metaMember: Range<Int>?
   ) throws(PLError) -> Bool {
@@ -349,6 +424,8 @@ public final class SQLiteSink: RecordSink {
     }
     let parameters = cachedParameters
     let affinities = parameterAffinity
+    let detectTypes = detectTypes
+    var refused = -1
     do throws(SQLiteError) {
       for i in 0..<members.count {
         let member = members[i]
@@ -358,21 +435,35 @@ public final class SQLiteSink: RecordSink {
         case .null: try statement.bindNull(at: parameter + 1)
         case .trueValue: try statement.bind(1 as Int64, at: parameter + 1)
         case .falseValue: try statement.bind(0 as Int64, at: parameter + 1)
-        case .string, .object, .array: try statement.bind(unsafeUTF8: bytes, at: parameter + 1)
-        case .number: try bindNumber(bytes, at: parameter + 1, affinity: affinities[parameter], in: statement)
+        case .object, .array: try statement.bind(unsafeUTF8: bytes, at: parameter + 1)
+        case .string:
+          let binding = dialect.binding(ofString: bytes, into: affinities[parameter], detectTypes: detectTypes)
+          guard try bind(binding, text: bytes, at: parameter + 1, in: statement) else {
+            refused = i
+            break
+          }
+        case .number:
+          let binding = dialect.binding(ofNumber: bytes, into: affinities[parameter])
+          guard try bind(binding, text: bytes, at: parameter + 1, in: statement) else {
+            refused = i
+            break
+          }
         }
+        if refused >= 0 { break }
       }
-      for parameter in cachedAbsent { try statement.bindNull(at: parameter + 1) }
-      if metaParameter >= 0 {
-        if let metaMember {
-          // `"_pl":` is six bytes; the object follows.
-          let object = UnsafeBufferPointer(rebasing: line[(metaMember.lowerBound + 6)..<metaMember.upperBound])
-          try statement.bind(unsafeUTF8: object, at: metaParameter + 1)
-        } else {
-          try statement.bindNull(at: metaParameter + 1)
+      if refused < 0 {
+        for parameter in cachedAbsent { try statement.bindNull(at: parameter + 1) }
+        if metaParameter >= 0 {
+          if let metaMember {
+            // `"_pl":` is six bytes; the object follows.
+            let object = UnsafeBufferPointer(rebasing: line[(metaMember.lowerBound + 6)..<metaMember.upperBound])
+            try statement.bind(unsafeUTF8: object, at: metaParameter + 1)
+          } else {
+            try statement.bindNull(at: metaParameter + 1)
+          }
         }
+        try statement.step()
       }
-      try statement.step()
       statement.reset()
     } catch {
       statement.reset()
@@ -380,36 +471,39 @@ public final class SQLiteSink: RecordSink {
       abort()
       throw failure
     }
+    if refused >= 0 {
+      let member = members[refused]
+      let failure = refusal(
+        key: cachedKeys[refused], parameter: parameters[refused], value: UnsafeBufferPointer(rebasing: line[member.value]),
+        isString: member.kind == .string)
+      abort()
+      throw failure
+    }
     report.rowsInserted += 1
     return true
   }
 
-  /// Binds a number's text in the form that stores it exactly in a column of `affinity`: the
-  /// text itself into TEXT (which would turn a bound 12.30 into "12.3"), a double into REAL, an
-  /// integer into INTEGER/NUMERIC, and the text when no binary form is exact (too large for
-  /// 64 bits or for a double). The bytes must stay valid until the row is stepped.
+  /// Compact lines come with their members found, which the sink binds from.
+  public var wantsMembers: Bool { true }
+
+  /// Writes a compact line as `write(compactLine:members:metaMember:)` does.
+  public func write(line: CompactLine) throws(PLError) -> Bool {
+    try write(compactLine: line.bytes, members: line.members, metaMember: line.metaMember)
+  }
+
+  /// Binds text whose bytes stay valid until the row is stepped as `binding` says; false
+  /// when the binding is a refusal.
   @inline(__always)
-  private func bindNumber(
-    _ text: UnsafeBufferPointer<UInt8>, at index: Int, affinity: SQLiteAffinity, in statement: SQLiteStatement
-  ) throws(SQLiteError) {
-    switch affinity {
-    case .text:
-      try statement.bind(unsafeUTF8: text, at: index)
-    case .real:
-      if let number = NumberText.double(text), number.isFinite {
-        try statement.bind(number, at: index)
-      } else {
-        try statement.bind(unsafeUTF8: text, at: index)
-      }
-    case .integer, .numeric, .blob:
-      if let integer = NumberText.int64(text) {
-        try statement.bind(integer, at: index)
-      } else if !NumberText.isIntegerLiteral(text), let number = NumberText.double(text), number.isFinite {
-        try statement.bind(number, at: index)
-      } else {
-        try statement.bind(unsafeUTF8: text, at: index)
-      }
+  private func bind(
+    _ binding: ExactBinding, text: UnsafeBufferPointer<UInt8>, at index: Int, in statement: SQLiteStatement
+  ) throws(SQLiteError) -> Bool {
+    switch binding {
+    case .text: try statement.bind(unsafeUTF8: text, at: index)
+    case .integer(let integer): try statement.bind(integer, at: index)
+    case .real(let number): try statement.bind(number, at: index)
+    case .refused: return false
     }
+    return true
   }
 
   private func sameKeys(_ fields: [Field]) -> Bool {
@@ -418,68 +512,96 @@ public final class SQLiteSink: RecordSink {
     return true
   }
 
+  /// Makes the mapping of `fields`' shape the cached one: from the recent shapes, or found.
+  private func useShape(of fields: [Field]) throws(PLError) {
+    let keys = fields.map(\.key)
+    if let shape = shapes[keys] {
+      cache(keys, shape)
+    } else {
+      try map(fields, keys: keys)
+    }
+  }
+
   /// Finds each field's parameter, adding columns the table lacks, and caches the mapping.
-  private func map(_ fields: [Field]) throws(PLError) {
+  private func map(_ fields: [Field], keys: [String]) throws(PLError) {
+    let before = planner.count
+    let detectTypes = detectTypes
+    let columns = try planner.map(keys: keys, record: report.rowsInserted + 1) {
+      ColumnType(of: fields[$0].value, detectTypes: detectTypes)
+    }
+    for column in before..<planner.count { try addColumn(column) }
+    report.columnsRenamed = planner.renames
     var parameters: [Int] = []
     parameters.reserveCapacity(fields.count)
-    for field in fields {
-      let column: Int
-      if let existing = columns.index(of: field.key) {
-        column = existing
-      } else {
-        try addColumn(field.key, type: ColumnType(of: field.value, detectTypes: options.detectTypes) ?? .text)
-        column = columns.count - 1
-      }
-      try includeInInsert(column: column)
+    for column in columns {
+      includeInInsert(column: column)
       parameters.append(parameterOfColumn[column])
     }
     var present = Array(repeating: false, count: insertColumns.count)
     for parameter in parameters { present[parameter] = true }
     if metaParameter >= 0 { present[metaParameter] = true }
-    cachedAbsent = present.indices.filter { !present[$0] }
-    cachedKeys = fields.map(\.key)
+    let shape = Shape(parameters: parameters, absent: present.indices.filter { !present[$0] })
+    if shapes.count >= 256 { shapes.removeAll() }
+    shapes[keys] = shape
+    cache(keys, shape)
+  }
+
+  /// Makes `shape` the mapping that records and lines with `keys` use without lookups.
+  private func cache(_ keys: [String], _ shape: Shape) {
+    cachedKeys = keys
     cachedKeyBytes.removeAll()
-    cachedKeyOffsets = [0]
-    for key in cachedKeys {
+    cachedKeyOffsets.removeAll(keepingCapacity: true)
+    cachedKeyOffsets.append(0)
+    for key in keys {
       cachedKeyBytes.append(key)
       cachedKeyOffsets.append(cachedKeyBytes.count)
     }
-    cachedParameters = parameters
+    cachedParameters = shape.parameters
+    cachedAbsent = shape.absent
     cacheValid = true
   }
 
-  /// Binds `value` in the form that stores it exactly in a column of `affinity`.
+  /// Binds `value` in the form that stores it exactly in a column of `affinity`; false when
+  /// no form does.
   @inline(__always)
   private func bind(
     _ value: JSONValue, at index: Int, affinity: SQLiteAffinity, in statement: SQLiteStatement
-  ) throws(SQLiteError) {
+  ) throws(SQLiteError) -> Bool {
     switch value {
     case .null:
       try statement.bindNull(at: index)
     case .bool(let flag):
       try statement.bind(flag ? 1 as Int64 : 0, at: index)
     case .string(let text):
-      try bindText(text, at: index, in: statement)
+      var text = text
+      let bytes = text.withUTF8 { arena.copy($0) }
+      return try bind(dialect.binding(ofString: bytes, into: affinity, detectTypes: detectTypes), text: bytes, at: index, in: statement)
     case .number(let text):
       var text = text
       let bytes = text.withUTF8 { arena.copy($0) }
-      try bindNumber(bytes, at: index, affinity: affinity, in: statement)
+      return try bind(dialect.binding(ofNumber: bytes, into: affinity), text: bytes, at: index, in: statement)
     case .array, .object:
       scratch.removeAll()
       JSONWriter.writeValue(value, to: scratch)
       try statement.bind(utf8: scratch.bytes, at: index)
     }
-  }
-
-  /// Binds `text` through the arena, which lives until the row is stepped.
-  @inline(__always)
-  private func bindText(_ text: String, at index: Int, in statement: SQLiteStatement) throws(SQLiteError) {
-    var text = text
-    let bytes = text.withUTF8 { arena.copy($0) }
-    try statement.bind(unsafeUTF8: bytes, at: index)
+    return true
   }
 
   // MARK: Errors
+
+  /// The error for a value that SQLite would not store as it came.
+  private func refusal(key: String, parameter: Int, value: UnsafeBufferPointer<UInt8>, isString: Bool) -> PLError {
+    let column = planner.columns[insertColumns[parameter]]
+    let kind = column.kind
+    let shown = isString ? JSONWriter.string(.string(String(decoding: value, as: UTF8.self))) : String(decoding: value, as: UTF8.self)
+    let stored = isString ? dialect.storedForm(ofString: value, into: kind) : dialect.storedForm(ofNumber: value, into: kind)
+    let keyNote = key == column.name ? "" : " (key \(JSONWriter.string(.string(key))))"
+    let type = column.declaredType.isEmpty ? "no declared type" : column.declaredType
+    return .malformed(
+      source: databasePath, location: nil,
+      message: "table \(table): record \(report.rowsInserted + 1): \(shown)\(keyNote) in column \(column.name) (\(type)) would be stored as \(stored); values are loaded exactly as they come or not at all, so nothing was loaded")
+  }
 
   /// Runs `body`; on error rolls the load back before rethrowing, so that all-or-nothing does
   /// not depend on the caller remembering `abort()`.

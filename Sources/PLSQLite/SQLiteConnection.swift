@@ -18,6 +18,10 @@ public final class SQLiteConnection {
 
   /// Opens (and, unless `readOnly`, creates) the database at `path`.
   ///
+  /// A name starting with `file:` is a URI (`file:lab.db?mode=ro`), whether or not the SQLite
+  /// library was built to read URIs by default, so that a name means the same here as to the
+  /// `sqlite3` shell.
+  ///
   /// A locked database is waited for up to `busyTimeout` before an operation fails with
   /// `SQLiteError.Kind.busy`.
   ///
@@ -29,7 +33,7 @@ public final class SQLiteConnection {
     }
     var db: OpaquePointer?
     let access = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-    let rc = sqlite3_open_v2(path, &db, access | SQLITE_OPEN_NOMUTEX, nil)
+    let rc = sqlite3_open_v2(path, &db, access | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
     guard rc == SQLITE_OK, let db else {
       // The handle is closed here and never stored, so deinit cannot close it twice.
       defer { sqlite3_close_v2(db) }
@@ -46,13 +50,31 @@ public final class SQLiteConnection {
   deinit {
     // close_v2 defers the close until statements still alive are finalized; an open
     // transaction is rolled back.
+    if !isClosed { sqlite3_close_v2(handle) }
+  }
+
+  private var isClosed = false
+
+  /// Closes the database now rather than when the connection is released, so that its file can
+  /// be renamed or removed; an open transaction is rolled back.
+  ///
+  /// Release every statement first. Afterwards `execute` and `prepare` throw, and the
+  /// connection is good for nothing else. Calling it twice is harmless.
+  public func close() {
+    guard !isClosed else { return }
+    isClosed = true
     sqlite3_close_v2(handle)
   }
+
+  /// The most columns a table may have (`SQLITE_LIMIT_COLUMN`, 2000 unless SQLite was built
+  /// otherwise).
+  public var columnLimit: Int { Int(sqlite3_limit(handle, SQLITE_LIMIT_COLUMN, -1)) }
 
   /// Runs one or more SQL statements that return no rows of interest.
   ///
   /// - Throws: `SQLiteError` from the first statement that fails.
   public func execute(_ sql: String) throws(SQLiteError) {
+    if isClosed { throw Self.closedError }
     var message: UnsafeMutablePointer<CChar>?
     let rc = sqlite3_exec(handle, sql, nil, nil, &message)
     guard rc == SQLITE_OK else {
@@ -66,6 +88,7 @@ public final class SQLiteConnection {
   ///
   /// - Throws: `SQLiteError` when the SQL is invalid or names something that does not exist.
   public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+    if isClosed { throw Self.closedError }
     var statement: OpaquePointer?
     var text = sql
     let rc = text.withUTF8 { sqlite3_prepare_v2(handle, $0.baseAddress, Int32(clamping: $0.count), &statement, nil) }
@@ -118,11 +141,11 @@ public final class SQLiteConnection {
   }
 
   /// True when the connection cannot write (opened read-only, or the file is write-protected).
-  public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+  public var isReadOnly: Bool { !isClosed && sqlite3_db_readonly(handle, "main") == 1 }
 
   /// True between `BEGIN` and `COMMIT`/`ROLLBACK` (SQLite may end a transaction itself after
   /// some errors, such as a full disk).
-  public var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+  public var isInTransaction: Bool { !isClosed && sqlite3_get_autocommit(handle) == 0 }
 
   /// Rows changed by the most recent INSERT, UPDATE or DELETE.
   public var changes: Int { Int(sqlite3_changes(handle)) }
@@ -141,6 +164,8 @@ public final class SQLiteConnection {
     quoted.unicodeScalars.append("\"")
     return quoted
   }
+
+  private static let closedError = SQLiteError(code: SQLITE_MISUSE, message: "the database connection is closed")
 
   /// The error SQLite recorded for the failed call that returned `rc`.
   @usableFromInline

@@ -33,6 +33,11 @@ struct LoadCommand: ParsableCommand {
     help: "Give new columns INTEGER or REAL type when their text values are all plain numbers (\"12.30\", not \"007\").")
   var detectTypes = false
 
+  @Flag(
+    name: .customLong("allow-memory"),
+    help: "Load even when DATABASE is in memory or temporary (\"\", :memory:, file:…?mode=memory), where the records vanish when the load ends.")
+  var allowMemory = false
+
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
@@ -45,7 +50,7 @@ struct LoadCommand: ParsableCommand {
   func run() throws {
     let plan = LoadPlan(
       databasePath: database, table: table, inputs: files,
-      options: SQLiteLoadOptions(includeMeta: !common.noMeta, detectTypes: detectTypes))
+      options: SQLiteLoadOptions(includeMeta: !common.noMeta, detectTypes: detectTypes, allowMemory: allowMemory))
     try ToolRunner(tool: "pl-load", options: common).run { context throws(PLError) in
       let observer = LoadProgress(context: context, plan: plan)
       let report = try Loader(plan: plan).run(observer: observer)

@@ -74,7 +74,7 @@ import Testing
   }
 
   @Test func foldsASCIIOnly() {
-    #expect(TableColumns.fold("Protein µG") == "protein µg")
-    #expect(TableColumns.fold("ÄRGER") == "Ärger")
+    #expect(SQLiteDialect().comparisonName("Protein µG") == "protein µg")
+    #expect(SQLiteDialect().comparisonName("ÄRGER") == "Ärger")
   }
 }

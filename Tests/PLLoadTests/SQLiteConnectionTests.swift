@@ -124,4 +124,25 @@ import Testing
     }
     #expect(full.kind == .full)
   }
+
+  @Test func opensFileURIsWhateverTheLibraryDefault() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.file("uri.db")
+    try SQLiteConnection(path: "file:\(path)?mode=rwc").execute("CREATE TABLE t (a)")
+    #expect(try SQLiteConnection(path: path, readOnly: true).tableExists("t"))
+    let memory = try SQLiteConnection(path: "file:\(path)?mode=memory")
+    #expect(try !memory.tableExists("t"))
+  }
+
+  @Test func closesOnRequestAndSaysSoAfterwards() throws {
+    let directory = try TemporaryDirectory()
+    let connection = try SQLiteConnection(path: directory.file("close.db"))
+    #expect(connection.columnLimit == 2000)
+    try connection.execute("BEGIN IMMEDIATE; CREATE TABLE t (a)")
+    connection.close()
+    connection.close()
+    #expect(!connection.isInTransaction)
+    #expect(throws: SQLiteError.self) { try connection.execute("SELECT 1") }
+    #expect(try !SQLiteConnection(path: directory.file("close.db")).tableExists("t"))
+  }
 }

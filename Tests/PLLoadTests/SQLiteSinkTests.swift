@@ -125,12 +125,14 @@ import Testing
       "CREATE TABLE Results (id INTEGER PRIMARY KEY, protein REAL, note TEXT DEFAULT 'none'); INSERT INTO Results (protein) VALUES (1.0)")
     let report = try load(
       try records(#"{"Protein":12.5,"FAT":3}"#, #"{"PROTEIN":7,"fat":4,"Fat":5}"#), into: db, table: "results")
-    #expect(try schema(db, "results") == ["id INTEGER", "protein REAL", "note TEXT", "FAT INTEGER", "_pl TEXT"])
-    #expect(report.columnsAdded == ["FAT", "_pl"] && !report.tableCreated && report.rowsInserted == 2)
-    #expect(try query(db, "SELECT id, protein, note, fat FROM results ORDER BY id") == [
-      [.integer(1), .real(1), .text("none"), .null],
-      [.integer(2), .real(12.5), .text("none"), .integer(3)],
-      [.integer(3), .real(7), .text("none"), .integer(5)],
+    // "fat" takes the column FAT; "Fat", in the same record, cannot share it.
+    #expect(try schema(db, "results") == ["id INTEGER", "protein REAL", "note TEXT", "FAT INTEGER", "Fat_2 INTEGER", "_pl TEXT"])
+    #expect(report.columnsAdded == ["FAT", "Fat_2", "_pl"] && !report.tableCreated && report.rowsInserted == 2)
+    #expect(report.columnsRenamed == [ColumnRename(key: "Fat", column: "Fat_2")])
+    #expect(try query(db, "SELECT id, protein, note, fat, fat_2 FROM results ORDER BY id") == [
+      [.integer(1), .real(1), .text("none"), .null, .null],
+      [.integer(2), .real(12.5), .text("none"), .integer(3), .null],
+      [.integer(3), .real(7), .text("none"), .integer(4), .integer(5)],
     ])
   }
 
@@ -201,11 +203,15 @@ import Testing
     let db = directory.file("text.db")
     try SQLiteConnection(path: db).execute("CREATE TABLE t (v TEXT, w NUMERIC, x)")
     try load(
-      try records(#"{"v":12.30,"w":12.30,"x":12.30}"#, #"{"v":1E+2,"w":99999999999999999999,"x":7}"#),
+      try records(
+        #"{"v":12.30,"w":12.30,"x":12.30}"#, #"{"v":1E+2,"w":100000000000000000000,"x":7}"#,
+        #"{"v":123456789012345678901234567890,"w":1,"x":123456789012345678901234567890}"#),
       into: db, options: Self.noMeta)
     #expect(try query(db, "SELECT v, w, x FROM t ORDER BY rowid") == [
       [.text("12.30"), .real(12.3), .real(12.3)],
       [.text("1E+2"), .real(1e20), .integer(7)],
+      // An untyped column keeps the text of a number no binary form holds.
+      [.text("123456789012345678901234567890"), .integer(1), .text("123456789012345678901234567890")],
     ])
     // A JSON integer too big for 64 bits makes a new column TEXT and keeps every digit.
     try load(try records(#"{"id":123456789012345678901234567890}"#), into: db, table: "big", options: Self.noMeta)
@@ -221,8 +227,10 @@ import Testing
     try load(lines.map { try JSONParser.parseRecord($0) }, into: db, options: SQLiteLoadOptions(includeMeta: false, inferenceSample: 3))
     #expect(try query(db, "SELECT a, b FROM t ORDER BY rowid") == [
       [.integer(1), .integer(2)], [.integer(4), .integer(3)], [.integer(5), .null], [.integer(7), .integer(6)],
-      [.integer(8), .integer(9)], [.null, .null], [.integer(2), .null],
+      [.integer(8), .integer(9)], [.null, .null], [.integer(1), .null],
     ])
+    // A repeated key is not dropped: its second value goes into a_2.
+    #expect(try query(db, "SELECT a_2 FROM t WHERE a_2 IS NOT NULL") == [[.integer(2)]])
   }
 
   // MARK: All or nothing
