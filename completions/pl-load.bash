@@ -163,7 +163,7 @@ _pl-load() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--detect-types -q --quiet --no-meta --version -h --help)
+    local -a non_repeating_flags=(--detect-types --allow-memory -q --quiet --no-meta --version -h --help)
     local -a repeating_options=()
     local -a non_repeating_options=(-t --table --log-format --metrics)
     __pl-load_offer_flags_options -1

@@ -26,8 +26,10 @@ public protocol LoadObserver: AnyObject {
 ///
 /// All or nothing: a bad line in any input, a missing input or a database error rolls the
 /// whole load back, so the table is as it was before the run.
-public struct Loader {
+public final class Loader {
   public let plan: LoadPlan
+  /// Records read so far (all inputs), for the summary also when the load fails.
+  public private(set) var recordsRead = 0
 
   public init(plan: LoadPlan) {
     self.plan = plan
@@ -45,6 +47,7 @@ public struct Loader {
         pipeline.onProgress = { [unowned stream] records in
           observer?.progress(records: records, bytesRead: bytesBefore + stream.bytesRead)
         }
+        defer { recordsRead = pipeline.counts.read }
         try pipeline.run(NDJSONReader(source: stream))
         bytesBefore += stream.bytesRead
         observer?.progress(records: pipeline.counts.read, bytesRead: bytesBefore)

@@ -53,8 +53,10 @@ struct LoadCommand: ParsableCommand {
       options: SQLiteLoadOptions(includeMeta: !common.noMeta, detectTypes: detectTypes, allowMemory: allowMemory))
     try ToolRunner(tool: "pl-load", options: common).run { context throws(PLError) in
       let observer = LoadProgress(context: context, plan: plan)
-      let report = try Loader(plan: plan).run(observer: observer)
-      context.stats.recordsIn = report.rowsInserted
+      let loader = Loader(plan: plan)
+      // A failed load read some records and stored none (it was rolled back).
+      defer { context.stats.recordsIn = loader.recordsRead }
+      let report = try loader.run(observer: observer)
       context.stats.recordsOut = report.rowsInserted
       context.stats.extra = [
         Field("database", .string(report.database)),
@@ -62,9 +64,19 @@ struct LoadCommand: ParsableCommand {
         Field("table_created", .bool(report.tableCreated)),
         Field("columns_added", .array(report.columnsAdded.map { .string($0) })),
       ]
+      if !report.columnsRenamed.isEmpty {
+        context.stats.extra.append(
+          Field(
+            "columns_renamed",
+            .array(report.columnsRenamed.map { .object([Field("key", .string($0.key)), Field("column", .string($0.column))]) })))
+        for rename in report.columnsRenamed {
+          context.note("key \(JSONWriter.string(.string(rename.key))) is stored in column \(rename.column): the column of its name is taken by a key that differs only in case (or by _pl)")
+        }
+      }
       var detail = "into \(report.database):\(report.table)"
       if report.tableCreated { detail += " (created)" }
       if !report.columnsAdded.isEmpty { detail += " (new columns: \(report.columnsAdded.joined(separator: ", ")))" }
+      if !report.columnsRenamed.isEmpty { detail += " (renamed: \(report.columnsRenamed.map(\.description).joined(separator: ", ")))" }
       context.stats.textDetail = detail
     }
   }
