@@ -166,6 +166,13 @@ import Testing
               message: "1 field, fewer than the 2 of the header (use --allow-ragged to keep such rows)"),
     ErrorCase(name: "more fields after a multi-line row, CR-only lines", input: bytes("a,b\r\"x\ry\r\nz\",1\r1,2,3\r"), line: 5,
               message: "3 fields, more than the 2 of the header (use --allow-ragged to keep such rows)"),
+    // A one-column file whose values hold commas: the delimiter is the likely mistake.
+    ErrorCase(name: "more fields than a one-field header", input: bytes("Value\n1,5\n2,25\n"), line: 2,
+              message: "2 fields, but the header has only one: if the fields are separated by something other than ',', give it with -d; if the values hold ',', give -d a character they lack"),
+    ErrorCase(name: "more fields than a one-field first row", input: bytes("x\n1;2\n"), options: CSVOptions(delimiter: UInt8(ascii: ";"), header: false), line: 2,
+              message: "2 fields, but the first row has only one: if the fields are separated by something other than ';', give it with -d; if the values hold ';', give -d a character they lack"),
+    ErrorCase(name: "more fields than a one-field header, tab", input: bytes("x\n1\t2\n"), options: CSVOptions(delimiter: 0x09), line: 2,
+              message: "2 fields, but the header has only one: if the fields are separated by something other than tab, give it with -d; if the values hold tab, give -d a character they lack"),
     ErrorCase(name: "Latin-1 value", input: bytes("a,b\nok,ok\nCaf", [0xE9], ",1\n"), line: 3,
               message: "invalid UTF-8 in field 1 (byte 0xE9); is the file Latin-1?"),
     ErrorCase(name: "Latin-1 in a long value", input: bytes("a,b\n1,", String(repeating: "x", count: 20), [0xB5], "g\n"), line: 2,
@@ -205,8 +212,8 @@ import Testing
   }
 
   @Test func errorsNameTheSource() {
-    let ragged = plError { _ = try Self.extract(bytes("a\n1,2\n"), blockSize: 4096) }
-    #expect(ragged?.description == "t.csv: line 2: 2 fields, more than the 1 of the header (use --allow-ragged to keep such rows)")
+    let ragged = plError { _ = try Self.extract(bytes("a,b\n1,2,3\n"), blockSize: 4096) }
+    #expect(ragged?.description == "t.csv: line 2: 3 fields, more than the 2 of the header (use --allow-ragged to keep such rows)")
   }
 }
 
