@@ -59,6 +59,8 @@ public final class CSVExtractor {
   public var delimiter: UInt8 { reader.delimiter }
   public var delimiterDetected: Bool { reader.delimiterDetected }
   public var headerKeys: [String] { keys }
+  /// The 1-based line where the row last read starts.
+  public var rowLine: Int { reader.rowLine }
 
   /// Reads the header row (when there is one). Must be called once before `writeNext`.
   ///
