@@ -129,7 +129,6 @@ public final class CSVReader {
         rowLine = linesConsumed + 1
         linesConsumed += scan.lineEnds
         input.start = rowEnd
-        scan = RowScan()
         if spans.count == 1 && spans[0].start == spans[0].end && !lastRowQuoted { continue }
         return true
       }
@@ -151,14 +150,16 @@ public final class CSVReader {
   }
 
   /// Where the scan of a row stands when the buffer ran out before the row did.
+  ///
+  /// Plain values, no enum payloads: the hot loop keeps them in registers.
   struct RowScan {
-    enum Place {
+    enum Place: UInt8 {
       /// At the start of a field.
       case fieldStart
-      /// Inside a quoted field whose content starts at `start`.
-      case quoted(start: Int, doubled: Bool, line: Int)
-      /// Inside an unquoted field that starts at `start`.
-      case unquoted(start: Int)
+      /// Inside a quoted field.
+      case quoted
+      /// Inside an unquoted field.
+      case unquoted
       /// After a field, at what separates it from the next.
       case afterField
     }
@@ -166,16 +167,18 @@ public final class CSVReader {
     var place = Place.fieldStart
     /// The offset the scan goes on from; nil when no row is under way.
     var position: Int?
+    /// Where the content of the field under way starts.
+    var fieldStart = 0
+    /// The quoted field under way holds doubled quotes.
+    var doubled = false
+    /// The line where the quoted field under way starts.
+    var fieldLine = 0
     /// Line ends passed inside quoted fields of the row, then the one that ends it.
     var lineEnds = 0
 
     mutating func shift(by n: Int) {
       position = position.map { $0 - n }
-      switch place {
-      case .quoted(let start, let doubled, let line): place = .quoted(start: start - n, doubled: doubled, line: line)
-      case .unquoted(let start): place = .unquoted(start: start - n)
-      case .fieldStart, .afterField: break
-      }
+      fieldStart -= n
     }
   }
 
@@ -197,80 +200,85 @@ public final class CSVReader {
       p = position
     } else {
       p = input.start
+      scan = RowScan()
       spans.removeAll(keepingCapacity: true)
       lastRowQuoted = false
     }
     let entry = p
     defer { bytesScanned += p - entry }
     var place = scan.place
+    var fieldStart = scan.fieldStart
+    var doubled = scan.doubled
+    var fieldLine = scan.fieldLine
     var lineEnds = scan.lineEnds
+    // An unquoted field cut short before its first byte may yet turn out to be quoted.
+    if place == .unquoted && p == fieldStart { place = .fieldStart }
+    /// Keeps where the scan stands for the next call, once the buffer has run out.
+    @inline(__always)
+    func suspend() -> Int? {
+      scan = RowScan(place: place, position: p, fieldStart: fieldStart, doubled: doubled, fieldLine: fieldLine, lineEnds: lineEnds)
+      return nil
+    }
     while true {
-      switch place {
-      case .fieldStart:
-        // Whether the field is quoted is known only once its first byte is.
-        if p >= end && !eof { return suspend(p, place, lineEnds) }
+      if place == .fieldStart {
         if p < end && base[p] == quote {
           lastRowQuoted = true
           p += 1
-          place = .quoted(start: p, doubled: false, line: linesConsumed + 1 + lineEnds)
+          place = .quoted
+          doubled = false
+          fieldLine = linesConsumed + 1 + lineEnds
         } else {
-          place = .unquoted(start: p)
+          place = .unquoted
         }
-      case .quoted(let fieldStart, var doubled, let fieldLine):
-        guard p < end, let hit = memchr(base + p, Int32(quote), end - p) else {
-          lineEnds += countLineEnds(p, end)
-          if eof {
-            throw PLError.malformed(
-              source: sourceName, location: .line(fieldLine),
-              message: "a quoted field is never closed (the input ends inside it)")
-          }
-          p = end
-          return suspend(p, place, lineEnds)
-        }
-        let qi = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-        lineEnds += countLineEnds(p, qi)
-        p = qi
-        if qi + 1 >= end && !eof { return suspend(p, .quoted(start: fieldStart, doubled: doubled, line: fieldLine), lineEnds) }
-        if qi + 1 < end && base[qi + 1] == quote {
-          doubled = true
-          p = qi + 2
-          place = .quoted(start: fieldStart, doubled: doubled, line: fieldLine)
-          continue
-        }
-        spans.append(CSVSpan(start: fieldStart, end: qi, hasDoubledQuotes: doubled))
-        p = qi + 1
-        place = .afterField
-      case .unquoted(let fieldStart):
+        fieldStart = p
+      }
+      if place == .unquoted {
         // An unquoted field runs to the delimiter or the end of the line.
         while p < end && !stops[Int(base[p])] { p += 1 }
-        if p >= end && !eof { return suspend(p, place, lineEnds) }
+        if p >= end && !eof { return suspend() }
         spans.append(CSVSpan(start: fieldStart, end: p, hasDoubledQuotes: false))
         place = .afterField
-      case .afterField:
-        switch separator(at: p, end: end, eof: eof) {
-        case .nextField(let next):
-          p = next
-          place = .fieldStart
-        case .rowEnd(let next):
-          p = next
-          scan.lineEnds = lineEnds + 1
-          scan.position = nil
-          return next
-        case .needMore:
-          return suspend(p, place, lineEnds)
-        case .other(let c):
-          throw PLError.malformed(
-            source: sourceName, location: .line(linesConsumed + 1 + lineEnds),
-            message: "unexpected \(describe(c)) after the closing quote of field \(spans.count)")
+      } else if place == .quoted {
+        while true {
+          guard p < end, let hit = memchr(base + p, Int32(quote), end - p) else {
+            lineEnds += countLineEnds(p, end)
+            p = end
+            if eof {
+              throw PLError.malformed(
+                source: sourceName, location: .line(fieldLine),
+                message: "a quoted field is never closed (the input ends inside it)")
+            }
+            return suspend()
+          }
+          let qi = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+          lineEnds += countLineEnds(p, qi)
+          p = qi
+          // Whether the quote is doubled is known only once the next byte is.
+          if qi + 1 >= end && !eof { return suspend() }
+          guard qi + 1 < end && base[qi + 1] == quote else { break }
+          doubled = true
+          p = qi + 2
         }
+        spans.append(CSVSpan(start: fieldStart, end: p, hasDoubledQuotes: doubled))
+        p += 1
+        place = .afterField
+      }
+      switch separator(at: p, end: end, eof: eof) {
+      case .nextField(let next):
+        p = next
+        place = .fieldStart
+      case .rowEnd(let next):
+        p = next
+        scan = RowScan(lineEnds: lineEnds + 1)
+        return next
+      case .needMore:
+        return suspend()
+      case .other(let c):
+        throw PLError.malformed(
+          source: sourceName, location: .line(linesConsumed + 1 + lineEnds),
+          message: "unexpected \(describe(c)) after the closing quote of field \(spans.count)")
       }
     }
-  }
-
-  /// Keeps where the scan of a row stands for the next call, once the buffer has run out.
-  func suspend(_ position: Int, _ place: RowScan.Place, _ lineEnds: Int) -> Int? {
-    scan = RowScan(place: place, position: position, lineEnds: lineEnds)
-    return nil
   }
 
   /// What follows a field.
