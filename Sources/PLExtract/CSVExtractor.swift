@@ -59,6 +59,8 @@ public final class CSVExtractor {
   public var delimiter: UInt8 { reader.delimiter }
   public var delimiterDetected: Bool { reader.delimiterDetected }
   public var headerKeys: [String] { keys }
+  /// The 1-based line where the row last read starts.
+  public var rowLine: Int { reader.rowLine }
 
   /// Reads the header row (when there is one). Must be called once before `writeNext`.
   ///
@@ -98,13 +100,7 @@ public final class CSVExtractor {
     // under a header (extra fields of ragged rows get their column numbers all the same).
     if !options.header && width == 0 { setKeys(CSVHeader.numbered(spans.count)) }
     if spans.count != width {
-      guard options.allowRagged else {
-        let what = spans.count > width ? "more" : "fewer"
-        let reference = options.header ? "header" : "first row"
-        throw PLError.malformed(
-          source: sourceName, location: .line(reader.rowLine),
-          message: "\(spans.count) field\(spans.count == 1 ? "" : "s"), \(what) than the \(width) of the \(reference) (use --allow-ragged to keep such rows)")
-      }
+      guard options.allowRagged else { throw fieldCountError(spans.count) }
       if spans.count > keys.count { addExtraKeys(upTo: spans.count) }
     }
     out.append(UInt8(ascii: "{"))
@@ -130,6 +126,26 @@ public final class CSVExtractor {
     }
     recordCount += 1
     return true
+  }
+
+  /// The error for a row of `count` fields under a header (or first row) of `width`.
+  ///
+  /// Rows wider than a one-field header most often mean the delimiter is not the one used,
+  /// or a one-column file's values hold it (decimal commas): the fix is `-d`, not
+  /// `--allow-ragged`, so the message says so.
+  func fieldCountError(_ count: Int) -> PLError {
+    let reference = options.header ? "header" : "first row"
+    let fields = "\(count) field\(count == 1 ? "" : "s")"
+    let message: String
+    if width == 1 && count > 1 {
+      let shown = String(Character(Unicode.Scalar(reader.delimiter)))
+      let delimiter = shown == "\t" ? "tab" : "'\(shown)'"
+      message = "\(fields), but the \(reference) has only one: if the fields are separated by something other than \(delimiter), give it with -d; if the values hold \(delimiter), give -d a character they lack"
+    } else {
+      let what = count > width ? "more" : "fewer"
+      message = "\(fields), \(what) than the \(width) of the \(reference) (use --allow-ragged to keep such rows)"
+    }
+    return PLError.malformed(source: sourceName, location: .line(reader.rowLine), message: message)
   }
 
   /// Keys for the extra fields of a ragged row: their column numbers, unless a header name

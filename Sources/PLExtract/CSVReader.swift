@@ -14,7 +14,8 @@ public struct CSVSpan: Sendable {
 /// An RFC 4180 CSV/TSV parser over a `ByteStream`, reading 1 MiB blocks.
 ///
 /// Fields may be quoted with `"`; a quoted field can hold delimiters, doubled quotes and line
-/// breaks. CRLF and LF both end rows; a UTF-8 byte-order mark at the start is skipped. Rows are
+/// breaks. LF, CRLF and a lone CR (old Mac files) all end rows, also mixed in one file, and all
+/// count as lines; a UTF-8 byte-order mark at the start is skipped. Rows are
 /// handed out as spans into the buffer (no copy, no String), valid until the next call, so the
 /// extractor can write JSON straight from the input bytes.
 public final class CSVReader {
@@ -72,7 +73,7 @@ public final class CSVReader {
 
   /// Picks the candidate that splits the first lines most consistently, and most often.
   ///
-  /// Quoted sections are skipped. For each candidate the most common non-zero per-line count
+  /// Quoted sections are skipped; LF, CRLF and CR end lines. For each candidate the most common non-zero per-line count
   /// and how many lines show it are scored; a file with none of them is one column wide (`,`).
   public static func detectDelimiter(in sample: UnsafeBufferPointer<UInt8>) -> UInt8 {
     var counts: [[Int]] = Array(repeating: [], count: candidateDelimiters.count)
@@ -83,7 +84,7 @@ public final class CSVReader {
     for b in sample {
       if b == UInt8(ascii: "\"") { inQuotes.toggle() }
       if inQuotes { continue }
-      if b == 0x0A {
+      if b == 0x0A || b == 0x0D {
         if lineHasContent {
           for i in counts.indices { counts[i].append(current[i]) }
           lines += 1
@@ -93,7 +94,7 @@ public final class CSVReader {
         if lines >= 50 { break }
         continue
       }
-      if b != 0x0D && b != 0x20 { lineHasContent = true }
+      if b != 0x20 { lineHasContent = true }
       if let i = candidateDelimiters.firstIndex(of: b) { current[i] += 1 }
     }
     if lineHasContent { for i in counts.indices { counts[i].append(current[i]) } }
@@ -111,95 +112,170 @@ public final class CSVReader {
 
   /// Reads the next row into `spans`; false at the end of the input. Blank lines are skipped.
   ///
+  /// A row that does not fit in the buffer is read on after each refill from where its scan
+  /// stopped, so reading a row costs time in proportion to its length however small the
+  /// reads of the source are (a pipe delivers 64 KiB or less at a time).
+  ///
   /// - Throws: `PLError.malformed` for a quote left open at the end of the input or text
   ///   after a closing quote; `PLError.io` when reading fails.
   public func nextRow() throws(PLError) -> Bool {
     while true {
       if input.start >= input.end {
         if input.eof { return false }
-        try input.fill()
+        try refill()
         continue
       }
       if let rowEnd = try parseRow() {
         rowLine = linesConsumed + 1
-        linesConsumed += pendingNewlines
+        linesConsumed += scan.lineEnds
         input.start = rowEnd
         if spans.count == 1 && spans[0].start == spans[0].end && !lastRowQuoted { continue }
         return true
       }
       if input.eof { return false }
-      try input.fill()
+      try refill()
     }
   }
 
-  var pendingNewlines = 0
-  var lastRowQuoted = false
+  /// Reads more input, moving the offsets of the row scanned so far with the bytes.
+  func refill() throws(PLError) {
+    let shift = try input.fill()
+    // The buffer moves only while `start` is past its front, so once per row at most.
+    guard shift != 0 && scan.position != nil else { return }
+    scan.shift(by: shift)
+    for i in spans.indices {
+      spans[i].start -= shift
+      spans[i].end -= shift
+    }
+  }
 
-  /// Parses one row from `start`; nil when the buffer ends before the row does (and more may come).
+  /// Where the scan of a row stands when the buffer ran out before the row did.
+  ///
+  /// Plain values, no enum payloads: the hot loop keeps them in registers.
+  struct RowScan {
+    enum Place: UInt8 {
+      /// At the start of a field.
+      case fieldStart
+      /// Inside a quoted field.
+      case quoted
+      /// Inside an unquoted field.
+      case unquoted
+      /// After a field, at what separates it from the next.
+      case afterField
+    }
+
+    var place = Place.fieldStart
+    /// The offset the scan goes on from; nil when no row is under way.
+    var position: Int?
+    /// Where the content of the field under way starts.
+    var fieldStart = 0
+    /// The quoted field under way holds doubled quotes.
+    var doubled = false
+    /// The line where the quoted field under way starts.
+    var fieldLine = 0
+    /// Line ends passed inside quoted fields of the row, then the one that ends it.
+    var lineEnds = 0
+
+    mutating func shift(by n: Int) {
+      position = position.map { $0 - n }
+      fieldStart -= n
+    }
+  }
+
+  var scan = RowScan()
+  var lastRowQuoted = false
+  /// Bytes the row scanner has stepped over, counted once per call (tests check that reading
+  /// a row is linear in its length).
+  var bytesScanned = 0
+
+  /// Scans one row on from where the last call stopped; returns where the next row starts, or
+  /// nil when the buffer ends before the row does (and more may come). Outside quotes LF,
+  /// CRLF and a lone CR each end the row; inside quotes they are data but still count as lines.
   func parseRow() throws(PLError) -> Int? {
-    spans.removeAll(keepingCapacity: true)
     let base = self.base
     let end = input.end
     let eof = input.eof
-    var p = input.start
-    var newlines = 0
-    lastRowQuoted = false
+    var p: Int
+    if let position = scan.position {
+      p = position
+    } else {
+      p = input.start
+      scan = RowScan()
+      spans.removeAll(keepingCapacity: true)
+      lastRowQuoted = false
+    }
+    let entry = p
+    defer { bytesScanned += p - entry }
+    var place = scan.place
+    var fieldStart = scan.fieldStart
+    var doubled = scan.doubled
+    var fieldLine = scan.fieldLine
+    var lineEnds = scan.lineEnds
+    // An unquoted field cut short before its first byte may yet turn out to be quoted.
+    if place == .unquoted && p == fieldStart { place = .fieldStart }
+    /// Keeps where the scan stands for the next call, once the buffer has run out.
+    @inline(__always)
+    func suspend() -> Int? {
+      scan = RowScan(place: place, position: p, fieldStart: fieldStart, doubled: doubled, fieldLine: fieldLine, lineEnds: lineEnds)
+      return nil
+    }
     while true {
-      // At the start of a field.
-      if p < end && base[p] == quote {
-        lastRowQuoted = true
-        // Where the field starts: an earlier field of the row may have spanned lines.
-        let fieldLine = linesConsumed + 1 + newlines
-        let fieldStart = p + 1
-        var q = fieldStart
-        var doubled = false
-        var closing = -1
+      if place == .fieldStart {
+        if p < end && base[p] == quote {
+          lastRowQuoted = true
+          p += 1
+          place = .quoted
+          doubled = false
+          fieldLine = linesConsumed + 1 + lineEnds
+        } else {
+          place = .unquoted
+        }
+        fieldStart = p
+      }
+      if place == .unquoted {
+        // An unquoted field runs to the delimiter or the end of the line.
+        while p < end && !stops[Int(base[p])] { p += 1 }
+        if p >= end && !eof { return suspend() }
+        spans.append(CSVSpan(start: fieldStart, end: p, hasDoubledQuotes: false))
+        place = .afterField
+      } else if place == .quoted {
         while true {
-          guard q < end, let hit = memchr(base + q, Int32(quote), end - q) else {
+          guard p < end, let hit = memchr(base + p, Int32(quote), end - p) else {
+            lineEnds += countLineEnds(p, end)
+            p = end
             if eof {
               throw PLError.malformed(
                 source: sourceName, location: .line(fieldLine),
                 message: "a quoted field is never closed (the input ends inside it)")
             }
-            return nil
+            return suspend()
           }
           let qi = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-          newlines += countNewlines(base + q, qi - q)
-          if qi + 1 >= end && !eof { return nil }
-          if qi + 1 < end && base[qi + 1] == quote {
-            doubled = true
-            q = qi + 2
-            continue
-          }
-          closing = qi
-          break
+          lineEnds += countLineEnds(p, qi)
+          p = qi
+          // Whether the quote is doubled is known only once the next byte is.
+          if qi + 1 >= end && !eof { return suspend() }
+          guard qi + 1 < end && base[qi + 1] == quote else { break }
+          doubled = true
+          p = qi + 2
         }
-        spans.append(CSVSpan(start: fieldStart, end: closing, hasDoubledQuotes: doubled))
-        p = closing + 1
-      } else {
-        // An unquoted field runs to the delimiter or the end of the line; a lone CR is data.
-        let fieldStart = p
-        while true {
-          while p < end && !stops[Int(base[p])] { p += 1 }
-          if p < end && base[p] == 0x0D && p + 1 < end && base[p + 1] != 0x0A {
-            p += 1
-            continue
-          }
-          break
-        }
-        spans.append(CSVSpan(start: fieldStart, end: p, hasDoubledQuotes: false))
+        spans.append(CSVSpan(start: fieldStart, end: p, hasDoubledQuotes: doubled))
+        p += 1
+        place = .afterField
       }
       switch separator(at: p, end: end, eof: eof) {
       case .nextField(let next):
         p = next
+        place = .fieldStart
       case .rowEnd(let next):
-        pendingNewlines = newlines + 1
+        p = next
+        scan = RowScan(lineEnds: lineEnds + 1)
         return next
       case .needMore:
-        return nil
+        return suspend()
       case .other(let c):
         throw PLError.malformed(
-          source: sourceName, location: .line(linesConsumed + 1 + newlines),
+          source: sourceName, location: .line(linesConsumed + 1 + lineEnds),
           message: "unexpected \(describe(c)) after the closing quote of field \(spans.count)")
       }
     }
@@ -224,8 +300,9 @@ public final class CSVReader {
     if c == delimiter { return .nextField(p + 1) }
     if c == 0x0A { return .rowEnd(p + 1) }
     if c == 0x0D {
+      // CRLF or a lone CR (old Mac files): which one is known only once the next byte is.
       if p + 1 >= end { return eof ? .rowEnd(p + 1) : .needMore }
-      if base[p + 1] == 0x0A { return .rowEnd(p + 2) }
+      return .rowEnd(base[p + 1] == 0x0A ? p + 2 : p + 1)
     }
     return .other(c)
   }
@@ -236,16 +313,30 @@ public final class CSVReader {
     return "byte 0x" + String(b, radix: 16, uppercase: true)
   }
 
+  /// The line ends among bytes `from..<to` of a quoted field: each CR, and each LF that does
+  /// not follow a CR (CRLF is one line end). The byte before `from` is in the buffer (the
+  /// opening quote at least), so a CRLF split between two calls is still counted once.
   @inline(__always)
-  func countNewlines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+  func countLineEnds(_ from: Int, _ to: Int) -> Int {
+    guard from < to else { return 0 }
+    let base = self.base
     var count = 0
-    var q = p
-    var left = n
-    while left > 0, let hit = memchr(q, 0x0A, left) {
+    if to - from < 32 {
+      for i in from..<to where base[i] <= 0x0D {
+        if base[i] == 0x0D || (base[i] == 0x0A && base[i - 1] != 0x0D) { count += 1 }
+      }
+      return count
+    }
+    var q = from
+    while q < to, let hit = memchr(base + q, 0x0A, to - q) {
+      let i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      if base[i - 1] != 0x0D { count += 1 }
+      q = i + 1
+    }
+    q = from
+    while q < to, let hit = memchr(base + q, 0x0D, to - q) {
       count += 1
-      let next = hit.assumingMemoryBound(to: UInt8.self) + 1
-      left -= q.distance(to: UnsafePointer(next))
-      q = UnsafePointer(next)
+      q = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
     }
     return count
   }

@@ -1,49 +1,118 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
 import PLCore
-// INTERIM (replaced by the csv branch): adapter so the registry builds.
-public final class CSVRecordReader: RecordReader, CompactLineSource {
+
+/// CSV and TSV as a `RecordReader`: rows become records of string values, handed out as
+/// compact lines written straight from the input bytes.
+///
+/// Any text may be one-column CSV, so this reader is the fallback: it claims every head
+/// that could be text, with low confidence, and leaves the rest to readers that recognise
+/// their bytes. A `.tsv` or `.tab` name means tab-separated unless a delimiter is given.
+/// Each line is written by `CSVExtractor` into a buffer of the reader's own; a sink copies
+/// it, which is the one copy more than writing to standard output directly.
+public final class CSVRecordReader: RecordReader, CompactLineSource, ResumableSource {
   public static let format = "csv"
   public static let extensions = ["csv", "txt", "tsv", "tab"]
+
+  /// `.low` for anything: even a head with a NUL byte, which no CSV file holds, is best
+  /// reported by this reader, which names the line and field of the byte.
   public static func sniff(name: String, head: UnsafeBufferPointer<UInt8>) -> Confidence {
     .low
   }
+
+  /// True when the last extension of `name` (an archive member's own, after `!`) is `tsv` or `tab`.
+  static func namesTabSeparated(_ name: String) -> Bool {
+    guard let dot = name.lastIndex(of: "."), !name[dot...].contains("/"), !name[dot...].contains("!") else { return false }
+    let ext = name[name.index(after: dot)...].lowercased()
+    return ext == "tsv" || ext == "tab"
+  }
+
   let extractor: CSVExtractor
   let includeMeta: Bool
-  let buffer = ByteBuffer(capacity: 4096)
-  var started = false
-  let tsv: Bool
+  /// `csv`, or `tsv` when the name said so.
+  let formatName: String
+  /// The line last handed out, without its newline.
+  let line = ByteBuffer(capacity: 1 << 12)
+  /// Reused for the members of each line, when asked for.
   var members: [RawMember] = []
+  var headerRead = false
+  var ended = false
+
+  /// - Throws: `PLError.io` when reading the first 64 KiB (to detect the delimiter) fails.
   public init(input: BlockBuffer, options: ReaderOptions) throws(PLError) {
     var csv = options.csv
-    let name = input.source.name.lowercased()
-    tsv = csv.delimiter == nil && (name.hasSuffix(".tsv") || name.hasSuffix(".tab"))
-    if tsv { csv.delimiter = 0x09 }
+    let tabSeparated = Self.namesTabSeparated(input.source.name)
+    if tabSeparated && csv.delimiter == nil { csv.delimiter = 0x09 }
+    // Tab-separated by name, by --format tsv or by -d tab: reported as TSV.
+    formatName = tabSeparated || options.csv.delimiter == 0x09 ? "tsv" : Self.format
     extractor = try CSVExtractor(input: input, sourceName: input.source.name, options: csv)
     includeMeta = options.includeMeta
   }
+
   public var sourceName: String { extractor.sourceName }
   public var recordCount: Int { extractor.recordCount }
+
   public var details: [Field] {
-    [Field("format", .string(tsv || extractor.delimiter == 0x09 ? "tsv" : "csv")),
-     Field("delimiter", .string(String(Character(Unicode.Scalar(extractor.delimiter))))),
-     Field("delimiter_detected", .bool(extractor.delimiterDetected))]
+    [
+      Field("format", .string(formatName)),
+      Field("delimiter", .string(String(Character(Unicode.Scalar(extractor.delimiter))))),
+      Field("delimiter_detected", .bool(extractor.delimiterDetected)),
+    ]
   }
+
+  /// Writes the next record into `line`, without its newline; false at the end.
+  ///
+  /// - Throws: `PLError.malformed` for bad rows (see `CSVExtractor.writeNext`).
+  func readLine() throws(PLError) -> Bool {
+    if ended { return false }
+    if !headerRead {
+      headerRead = true
+      guard try extractor.readHeader() else {
+        ended = true
+        return false
+      }
+    }
+    line.removeAll()
+    guard try extractor.writeNext(to: line, includeMeta: includeMeta) else {
+      ended = true
+      return false
+    }
+    line.removeLast(1)
+    return true
+  }
+
   public func next() throws(PLError) -> Record? {
-    guard let item = try nextItem(members: false) else { return nil }
-    switch item {
-    case .line(let line): return try line.record(source: sourceName)
-    case .record(let r): return r
-    }
+    guard try readLine() else { return nil }
+    return try CompactLine(bytes: line.bytes, metaMember: nil).record(source: sourceName)
   }
-  public func nextItem(members wantMembers: Bool) throws(PLError) -> StreamItem? {
-    if !started {
-      started = true
-      guard try extractor.readHeader() else { return nil }
+
+  /// The next record as the compact line `CSVExtractor` wrote for it.
+  ///
+  /// With `members`, a line whose keys hold escapes (a header with a quote or a backslash)
+  /// comes as a parsed record: the scanner leaves such keys to the parser, which decides
+  /// whether one spells `_pl`.
+  public func nextItem(members wanted: Bool) throws(PLError) -> StreamItem? {
+    guard try readLine() else { return nil }
+    let bytes = line.bytes
+    guard wanted else { return .line(CompactLine(bytes: bytes, metaMember: metaMember(in: bytes))) }
+    guard let compact = JSONScanner.scanCompact(bytes, members: &members) else {
+      return .record(try CompactLine(bytes: bytes, metaMember: nil).record(source: sourceName))
     }
-    buffer.removeAll()
-    guard try extractor.writeNext(to: buffer, includeMeta: includeMeta) else { return nil }
-    let line = UnsafeBufferPointer(rebasing: buffer.bytes.dropLast())
-    let scan = wantMembers ? JSONScanner.scanCompact(line, members: &members) : JSONScanner.scanCompact(line)
-    guard let scan else { return .record(try CompactLine(bytes: line, metaMember: nil).record(source: sourceName)) }
-    return .line(CompactLine(bytes: line, metaMember: scan.metaMember, members: wantMembers ? members : []))
+    return .line(CompactLine(bytes: bytes, metaMember: compact.metaMember, members: members))
+  }
+
+  /// Where `"_pl":{"source":…,"line":N}` is in a line the extractor wrote: last, before the
+  /// closing brace, as long as its prefix and the digits of the line number.
+  func metaMember(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    guard includeMeta else { return nil }
+    var digits = 1
+    var n = extractor.rowLine
+    while n >= 10 {
+      digits += 1
+      n /= 10
+    }
+    let end = bytes.count - 1
+    return (end - extractor.metaPrefix.count - digits - 1)..<end
   }
 }

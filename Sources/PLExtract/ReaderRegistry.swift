@@ -93,7 +93,5 @@ extension JSONDocumentReader: RecordReader {
   public var details: [Field] { [Field("format", .string("json"))] }
 }
 
-extension CSVRecordReader: ResumableSource {}
-
 @inline(__always)
 func isJSONSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }

@@ -54,8 +54,23 @@ import Testing
     Case(name: "no final newline after CR", input: bytes("a,b\r\n1,2\r"), expected: [row(2, ["a": "1", "b": "2"])]),
     Case(name: "BOM", input: bytes([0xEF, 0xBB, 0xBF], "a,b\n1,2\n"), expected: [row(2, ["a": "1", "b": "2"])]),
     Case(name: "BOM before a quoted header", input: bytes([0xEF, 0xBB, 0xBF], "\"a\",b\n1,2\n"), expected: [row(2, ["a": "1", "b": "2"])]),
-    Case(name: "lone CR in a field", input: bytes("a,b\n1\r2,3\n\"x\ry\",\r4\n"),
-         expected: [row(2, ["a": "1\r2", "b": "3"]), row(3, ["a": "x\ry", "b": "\r4"])]),
+    Case(name: "CR in quoted fields", input: bytes("a,b\n\"x\ry\",\"\r4\"\n5,6\n"),
+         expected: [row(2, ["a": "x\ry", "b": "\r4"]), row(5, ["a": "5", "b": "6"])]),
+    // Old Mac exports end lines with a lone CR: read as one header and no records before.
+    Case(name: "CR-only rows", input: bytes("Sample,Protein\rA,1.1\rB,1.2\r"),
+         expected: [row(2, ["Sample": "A", "Protein": "1.1"]), row(3, ["Sample": "B", "Protein": "1.2"])]),
+    Case(name: "CR-only rows, no final line end", input: bytes("a,b\r1,2\r3,4"),
+         expected: [row(2, ["a": "1", "b": "2"]), row(3, ["a": "3", "b": "4"])]),
+    Case(name: "LF, CRLF and CR mixed", input: bytes("a,b\r\n1,2\r3,4\n5,6\r\n7,8\r"),
+         expected: [row(2, ["a": "1", "b": "2"]), row(3, ["a": "3", "b": "4"]), row(4, ["a": "5", "b": "6"]), row(5, ["a": "7", "b": "8"])]),
+    Case(name: "CR-only rows, line breaks in quoted fields", input: bytes("a,b\r\"x\ry\",1\r\"p\r\nq\",\"\n\"\r3,4\r"),
+         expected: [row(2, ["a": "x\ry", "b": "1"]), row(4, ["a": "p\r\nq", "b": "\n"]), row(7, ["a": "3", "b": "4"])]),
+    Case(name: "CR-only blank lines skipped", input: bytes("\ra\r\r1\r\r\n\r2\r\r"),
+         expected: [row(4, ["a": "1"]), row(7, ["a": "2"])]),
+    Case(name: "CR-only, quoted last fields", input: bytes("a,b\r1,\"x\"\r2,\"y\"\r"),
+         expected: [row(2, ["a": "1", "b": "x"]), row(3, ["a": "2", "b": "y"])]),
+    Case(name: "CR-only, semicolons detected", input: bytes("a;b\r1,5;2,5\r3,1;4\r"),
+         expected: [row(2, ["a": "1,5", "b": "2,5"]), row(3, ["a": "3,1", "b": "4"])]),
     Case(name: "blank lines skipped", input: bytes("\na,b\n\n1,2\n\r\n\n3,4\n\n"),
          expected: [row(4, ["a": "1", "b": "2"]), row(7, ["a": "3", "b": "4"])]),
     Case(name: "one column, quoted empty value kept", input: bytes("a\nx\n\"\"\n\ny\n"),
@@ -148,6 +163,17 @@ import Testing
               message: "3 fields, more than the 2 of the first row (use --allow-ragged to keep such rows)"),
     ErrorCase(name: "no header: fewer fields than the first row", input: bytes("1,2\n3\n"), options: CSVOptions(header: false), line: 2,
               message: "1 field, fewer than the 2 of the first row (use --allow-ragged to keep such rows)"),
+    ErrorCase(name: "fewer fields, CR-only lines", input: bytes("a,b\r1,2\r\r1\r"), line: 4,
+              message: "1 field, fewer than the 2 of the header (use --allow-ragged to keep such rows)"),
+    ErrorCase(name: "more fields after a multi-line row, CR-only lines", input: bytes("a,b\r\"x\ry\r\nz\",1\r1,2,3\r"), line: 5,
+              message: "3 fields, more than the 2 of the header (use --allow-ragged to keep such rows)"),
+    // A one-column file whose values hold commas: the delimiter is the likely mistake.
+    ErrorCase(name: "more fields than a one-field header", input: bytes("Value\n1,5\n2,25\n"), line: 2,
+              message: "2 fields, but the header has only one: if the fields are separated by something other than ',', give it with -d; if the values hold ',', give -d a character they lack"),
+    ErrorCase(name: "more fields than a one-field first row", input: bytes("x\n1;2\n"), options: CSVOptions(delimiter: UInt8(ascii: ";"), header: false), line: 2,
+              message: "2 fields, but the first row has only one: if the fields are separated by something other than ';', give it with -d; if the values hold ';', give -d a character they lack"),
+    ErrorCase(name: "more fields than a one-field header, tab", input: bytes("x\n1\t2\n"), options: CSVOptions(delimiter: 0x09), line: 2,
+              message: "2 fields, but the header has only one: if the fields are separated by something other than tab, give it with -d; if the values hold tab, give -d a character they lack"),
     ErrorCase(name: "Latin-1 value", input: bytes("a,b\nok,ok\nCaf", [0xE9], ",1\n"), line: 3,
               message: "invalid UTF-8 in field 1 (byte 0xE9); is the file Latin-1?"),
     ErrorCase(name: "Latin-1 in a long value", input: bytes("a,b\n1,", String(repeating: "x", count: 20), [0xB5], "g\n"), line: 2,
@@ -164,6 +190,10 @@ import Testing
               message: "a quoted field is never closed (the input ends inside it)"),
     ErrorCase(name: "unterminated quote on a later line of its row", input: bytes("a,b\n\"x\ny\",\"open\nmore\n"), line: 3,
               message: "a quoted field is never closed (the input ends inside it)"),
+    ErrorCase(name: "unterminated quote after CR-only lines", input: bytes("a,b\r\"x\ry\",\"open\rmore\r"), line: 3,
+              message: "a quoted field is never closed (the input ends inside it)"),
+    ErrorCase(name: "text after a closing quote, CR-only lines", input: bytes("a,b\r1,2\r\"x\r\" ,1\r"), line: 4,
+              message: "unexpected space after the closing quote of field 1"),
     ErrorCase(name: "unterminated quote in the header", input: bytes("\"a,b\n1,2\n"), line: 1,
               message: "a quoted field is never closed (the input ends inside it)"),
     ErrorCase(name: "text after a closing quote", input: bytes("a,b\n\"x\"y,1\n"), line: 2,
@@ -184,8 +214,8 @@ import Testing
   }
 
   @Test func errorsNameTheSource() {
-    let ragged = plError { _ = try Self.extract(bytes("a\n1,2\n"), blockSize: 4096) }
-    #expect(ragged?.description == "t.csv: line 2: 2 fields, more than the 1 of the header (use --allow-ragged to keep such rows)")
+    let ragged = plError { _ = try Self.extract(bytes("a,b\n1,2,3\n"), blockSize: 4096) }
+    #expect(ragged?.description == "t.csv: line 2: 3 fields, more than the 2 of the header (use --allow-ragged to keep such rows)")
   }
 }
 
@@ -224,6 +254,8 @@ import Testing
     ("a,b\r\n1,2\r\n", ","),
     ("\n\na;b\n\n1;2", ";"),
     ("\"multi\nline;;;\",b\n1,2\n", ","),
+    ("a;b\r1,5;2,5\r3,1;4\r", ";"),
+    ("a|b\r\n1,5|2\r3|4,5\n5|6\r", "|"),
   ])
   func detects(sample: String, expected: String) {
     let delimiter = Array(sample.utf8).withUnsafeBufferPointer { CSVReader.detectDelimiter(in: $0) }
