@@ -1,9 +1,19 @@
-// PLCore: the record stream.
+// PLCore: the spine of every pl command.
 //
-// `JSONValue` and `Record` are the values every stage passes along. `JSONParser` and
-// `JSONWriter` are the byte-level codec (order-preserving, numbers kept as their exact text);
-// `NDJSONReader` streams records out of a `ByteStream`; `OutputStream` buffers standard output.
-// `PLError` carries the place of a failure and its sysexits status.
+//   bytes ──▶ ByteStream ──▶ RecordSource ──▶ RecordTransform… ──▶ RecordSink
+//             (FileStream,    (NDJSONReader;   (pass, change,       (NDJSONSink; SQLite, lake
+//              MemoryStream,   readers of       emit, drop,          and rejects sinks in their
+//              Transcoding-    other formats    reject; finish)      modules; finish or abort)
+//              Stream)         in PLExtract)
+//
+// `Pipeline` is the one loop that joins them (Stage.swift has the protocols). Fast paths are
+// capabilities: a `CompactLineSource` hands out lines already in the writer's form and a
+// `CompactLineSink` takes them as bytes; the loop uses them when no transform changes a record.
+// `StreamAbort` is the line a failing command ends its output with, so the next one does not
+// take a cut stream for a complete one. `JSONValue` and `Record` are the values every stage
+// passes along; `JSONParser`, `JSONScanner` and `JSONWriter` are the byte-level codec
+// (order-preserving, numbers kept as their exact text). `PLError` carries the place of a
+// failure and its sysexits status.
 
 /// A JSON value whose object keys keep their order and whose numbers keep their text.
 ///

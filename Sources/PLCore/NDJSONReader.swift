@@ -15,7 +15,17 @@ public final class NDJSONReader: CompactLineSource, ResumableSource {
   public var provenance = false
   /// Holds a compact line with provenance appended.
   let scratch = ByteBuffer(capacity: 1 << 12)
-  var members: [RawMember] = []
+  /// `"_pl":{"source":"NAME","line":`, encoded once.
+  lazy var provenancePrefix: [UInt8] = {
+    let prefix = ByteBuffer(capacity: 64)
+    prefix.append("\"_pl\":{\"source\":" as StaticString)
+    JSONWriter.writeString(sourceName, to: prefix)
+    prefix.append(",\"line\":" as StaticString)
+    return Array(prefix.bytes)
+  }()
+  let members = MemberBuffer()
+  /// The record `nextItem` parsed, until taken.
+  var parsed = Record()
 
   public init(source: any ByteStream, blockSize: Int = LineReader.blockSize) {
     lines = LineReader(source: source, blockSize: blockSize)
@@ -47,47 +57,49 @@ public final class NDJSONReader: CompactLineSource, ResumableSource {
   /// a compact line, not parsed (see `JSONScanner`).
   public func nextItem(members wantMembers: Bool) throws(PLError) -> StreamItem? {
     while let line = try lines.nextLine() {
-      let compact = wantMembers ? JSONScanner.scanCompact(line, members: &members) : JSONScanner.scanCompact(line)
+      let compact = wantMembers ? JSONScanner.scanCompact(line, members: &members.found) : JSONScanner.scanCompact(line)
       if let scan = compact {
         recordCount += 1
-        guard provenance else {
-          return .line(CompactLine(bytes: line, metaMember: scan.metaMember, members: wantMembers ? members : []))
-        }
+        let found = wantMembers ? members.pointer() : UnsafeBufferPointer(start: nil, count: 0)
+        guard provenance else { return .line(CompactLine(bytes: line, metaMember: scan.metaMember, members: found)) }
         if let meta = scan.metaMember {
           if hasSource(UnsafeBufferPointer(rebasing: line[meta])) {
-            return .line(CompactLine(bytes: line, metaMember: meta, members: wantMembers ? members : []))
+            return .line(CompactLine(bytes: line, metaMember: meta, members: found))
           }
-          var record = try parse(line)
-          record.setProvenance(source: sourceName, line: lines.lineNumber)
-          return .record(record)
+          parsed = try parse(line)
+          parsed.setProvenance(source: sourceName, line: lines.lineNumber)
+          return .record
         }
-        return .line(withProvenance(line, wantMembers: wantMembers))
+        return .line(withProvenance(line, members: found))
       }
       if isBlank(line) { continue }
-      var record = try parse(line)
+      parsed = try parse(line)
       recordCount += 1
-      if provenance && record.meta[key: MetaKey.source] == nil {
-        record.setProvenance(source: sourceName, line: lines.lineNumber)
+      if provenance && parsed.meta[key: MetaKey.source] == nil {
+        parsed.setProvenance(source: sourceName, line: lines.lineNumber)
       }
-      return .record(record)
+      return .record
     }
     return nil
   }
 
+  public func takeRecord() -> Record {
+    defer { parsed = Record() }
+    return parsed
+  }
+
   /// `line` (a compact object without `_pl`) with `"_pl":{"source":…,"line":N}` appended.
-  func withProvenance(_ line: UnsafeBufferPointer<UInt8>, wantMembers: Bool) -> CompactLine {
+  func withProvenance(_ line: UnsafeBufferPointer<UInt8>, members: UnsafeBufferPointer<RawMember>) -> CompactLine {
     scratch.removeAll()
     scratch.append(UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)]))
     if line.count > 2 { scratch.append(UInt8(ascii: ",")) }
     let metaStart = scratch.count
-    scratch.append("\"_pl\":{\"source\":" as StaticString)
-    JSONWriter.writeString(sourceName, to: scratch)
-    scratch.append(",\"line\":" as StaticString)
+    provenancePrefix.withUnsafeBufferPointer { scratch.append($0) }
     scratch.append(decimal: lines.lineNumber)
     scratch.append(UInt8(ascii: "}"))
     let metaEnd = scratch.count
     scratch.append(UInt8(ascii: "}"))
-    return CompactLine(bytes: scratch.bytes, metaMember: metaStart..<metaEnd, members: wantMembers ? members : [])
+    return CompactLine(bytes: scratch.bytes, metaMember: metaStart..<metaEnd, members: members)
   }
 
   /// True when a `"_pl":{…}` member has a `source` of its own.

@@ -95,8 +95,8 @@ public final class Pipeline {
             } else {
               try write(try line.record(source: source.sourceName))
             }
-          case .record(let record):
-            try flow(record)
+          case .record:
+            try flow(lines.takeRecord())
           }
         } else {
           guard let record = try source.next() else { return true }

@@ -18,30 +18,38 @@ public protocol RecordSource: AnyObject {
 /// A compact line must be byte for byte what `JSONWriter.writeLine` would write for the record
 /// the line stands for (no insignificant whitespace, canonical string escapes, `_pl` last):
 /// then a sink may copy it and nobody can tell which path was taken.
+///
+/// It reads like a cursor, so that the per-record hand-over costs no allocation: `nextItem`
+/// says which form the next record has; a `.line` comes with it, a parsed record is taken
+/// with `takeRecord()`.
 public protocol CompactLineSource: RecordSource {
-  /// The next item: a compact line when the record allows it, else a parsed record.
+  /// Moves to the next record: `.line` when it can be handed out as a compact line, `.record`
+  /// when it was parsed (take it with `takeRecord()`), nil at the end.
   ///
   /// - Parameter members: also find the line's top-level members (for sinks that bind
   ///   values straight from the bytes).
   func nextItem(members: Bool) throws(PLError) -> StreamItem?
+  /// The record `nextItem` parsed; once.
+  func takeRecord() -> Record
 }
 
-/// One record on its way through the pipeline, as a line or parsed.
+/// The form of the next record of a `CompactLineSource`.
 public enum StreamItem {
   case line(CompactLine)
-  case record(Record)
+  /// Parsed: `takeRecord()` gives it.
+  case record
 }
 
-/// One record as a compact JSON object: its bytes (without the newline), valid until the next
-/// call on its source.
+/// One record as a compact JSON object: its bytes (without the newline) and, when asked for,
+/// its members, all valid until the next call on its source.
 public struct CompactLine {
   public var bytes: UnsafeBufferPointer<UInt8>
   /// The `"_pl":{…}` member, when there is one; it is always the last member.
   public var metaMember: Range<Int>?
-  /// The top-level members other than `_pl`, when asked for.
-  public var members: [RawMember]
+  /// The top-level members other than `_pl`, when asked for (else empty).
+  public var members: UnsafeBufferPointer<RawMember>
 
-  public init(bytes: UnsafeBufferPointer<UInt8>, metaMember: Range<Int>?, members: [RawMember] = []) {
+  public init(bytes: UnsafeBufferPointer<UInt8>, metaMember: Range<Int>?, members: UnsafeBufferPointer<RawMember> = .init(start: nil, count: 0)) {
     self.bytes = bytes
     self.metaMember = metaMember
     self.members = members
@@ -56,6 +64,28 @@ public struct CompactLine {
     } catch {
       throw .internalError("\(source): a compact line did not parse: \(error.message)")
     }
+  }
+}
+
+/// The members a scan found, kept in memory of their own so that a `CompactLine` can point at
+/// them without copying an array per record.
+public final class MemberBuffer {
+  /// Found by the last scan (the scanner fills it).
+  public var found: [RawMember] = []
+  private var storage = UnsafeMutableBufferPointer<RawMember>.allocate(capacity: 64)
+
+  public init() {}
+
+  deinit { storage.deallocate() }
+
+  /// `found`, as a pointer valid until the next call.
+  public func pointer() -> UnsafeBufferPointer<RawMember> {
+    if found.count > storage.count {
+      storage.deallocate()
+      storage = .allocate(capacity: found.count * 2)
+    }
+    _ = storage.initialize(from: found)
+    return UnsafeBufferPointer(start: storage.baseAddress, count: found.count)
   }
 }
 

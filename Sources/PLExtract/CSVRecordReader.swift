@@ -35,7 +35,9 @@ public final class CSVRecordReader: RecordReader, CompactLineSource, ResumableSo
   /// The line last handed out, without its newline.
   let line = ByteBuffer(capacity: 1 << 12)
   /// Reused for the members of each line, when asked for.
-  var members: [RawMember] = []
+  let members = MemberBuffer()
+  /// The record `nextItem` parsed, until taken.
+  var parsed = Record()
   var headerRead = false
   var ended = false
 
@@ -92,14 +94,20 @@ public final class CSVRecordReader: RecordReader, CompactLineSource, ResumableSo
   /// With `members`, a line whose keys hold escapes (a header with a quote or a backslash)
   /// comes as a parsed record: the scanner leaves such keys to the parser, which decides
   /// whether one spells `_pl`.
+  public func takeRecord() -> Record {
+    defer { parsed = Record() }
+    return parsed
+  }
+
   public func nextItem(members wanted: Bool) throws(PLError) -> StreamItem? {
     guard try readLine() else { return nil }
     let bytes = line.bytes
     guard wanted else { return .line(CompactLine(bytes: bytes, metaMember: metaMember(in: bytes))) }
-    guard let compact = JSONScanner.scanCompact(bytes, members: &members) else {
-      return .record(try CompactLine(bytes: bytes, metaMember: nil).record(source: sourceName))
+    guard let compact = JSONScanner.scanCompact(bytes, members: &members.found) else {
+      parsed = try CompactLine(bytes: bytes, metaMember: nil).record(source: sourceName)
+      return .record
     }
-    return .line(CompactLine(bytes: bytes, metaMember: compact.metaMember, members: members))
+    return .line(CompactLine(bytes: bytes, metaMember: compact.metaMember, members: members.pointer()))
   }
 
   /// Where `"_pl":{"source":…,"line":N}` is in a line the extractor wrote: last, before the

@@ -22,8 +22,8 @@ final class NewDatabaseFile {
   let temporaryPath: String
   private var done = false
 
-  /// Names the temporary for `finalPath` and removes a leftover of the same name, which can
-  /// only come from a killed process that had this process's id.
+  /// Names the temporary for `finalPath` and removes leftovers of loads that were killed
+  /// (SIGKILL gives no chance to clean up): temporaries of this name whose process is gone.
   init(finalPath: String) {
     self.finalPath = finalPath
     let slash = finalPath.lastIndex(of: "/")
@@ -31,6 +31,23 @@ final class NewDatabaseFile {
     let name = slash.map { String(finalPath[finalPath.index(after: $0)...]) } ?? finalPath
     temporaryPath = "\(directory).\(name).pl-new-\(getpid())"
     removeTemporary()
+    Self.removeLeftovers(directory: directory, prefix: ".\(name).pl-new-")
+  }
+
+  /// Removes `prefix<PID>` files (and their journals) of `directory` whose process no longer runs.
+  static func removeLeftovers(directory: String, prefix: String) {
+    guard let handle = opendir(directory.isEmpty ? "." : directory) else { return }
+    defer { closedir(handle) }
+    var stale: [String] = []
+    while let entry = readdir(handle) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+      guard name.hasPrefix(prefix) else { continue }
+      let rest = name.dropFirst(prefix.count)
+      let digits = rest.prefix { $0.isASCII && $0.isNumber }
+      guard let pid = Int32(digits), pid > 0, kill(pid, 0) == -1, errno == ESRCH else { continue }
+      stale.append(name)
+    }
+    for name in stale { unlink(directory + name) }
   }
 
   deinit {

@@ -407,7 +407,7 @@ public final class SQLiteSink: CompactLineSink {
   ///   - metaMember: where its `"_pl":{…}` member is, if it has one.
   /// - Throws: like `write(_:)`; the load is then rolled back.
   public func write(
-    compactLine line: UnsafeBufferPointer<UInt8>, members: [RawMember], metaMember: Range<Int>?
+    compactLine line: UnsafeBufferPointer<UInt8>, members: UnsafeBufferPointer<RawMember>, metaMember: Range<Int>?
   ) throws(PLError) -> Bool {
     guard state == .loading, pending == nil, cacheValid, let statement = insert,
       members.count == cachedKeys.count, let base = line.baseAddress,

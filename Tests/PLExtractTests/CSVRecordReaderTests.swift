@@ -52,8 +52,8 @@ import Testing
           String(decoding: line.bytes[$0.key], as: UTF8.self) + ($0.kind == .string ? "=" : "=?") + String(decoding: line.bytes[$0.value], as: UTF8.self)
         }
         items.append(.line(Array(line.bytes), meta: meta, members: text))
-      case .record(let record):
-        items.append(.record(record))
+      case .record:
+        items.append(.record(reader.takeRecord()))
       }
     }
     #expect(reader.recordCount == items.count)

@@ -11,15 +11,3 @@ func row(_ line: Int, _ pairs: KeyValuePairs<String, String>, source: String = "
   return record
 }
 
-/// The error `body` throws, when it is a `PLError`.
-func plError(_ body: () throws -> Void) -> PLError? {
-  do {
-    try body()
-    return nil
-  } catch let error as PLError {
-    return error
-  } catch {
-    Issue.record("unexpected error \(error)")
-    return nil
-  }
-}

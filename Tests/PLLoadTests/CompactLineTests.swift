@@ -91,7 +91,9 @@ import Testing
         let line = UnsafeBufferPointer(buffer)
         var members: [RawMember] = []
         let scan = try #require(JSONScanner.scanCompact(line, members: &members))
-        return try sink.write(line: CompactLine(bytes: line, metaMember: scan.metaMember, members: members))
+        return try members.withUnsafeBufferPointer { found throws -> Bool in
+          try sink.write(line: CompactLine(bytes: line, metaMember: scan.metaMember, members: found))
+        }
       }
     }
     #expect(try !write(#"{"a":1,"b":"x"}"#))  // the table is not set up yet
