@@ -72,20 +72,28 @@ public struct StreamTally {
 }
 
 /// Bytes already in memory: a test fixture, a decoded e-mail attachment, a sniffed head.
+///
+/// `maxRead` hands out at most that many bytes per read, as a pipe does: tests use it to meet
+/// every way an input can arrive in pieces, deterministically.
 public final class MemoryStream: ByteStream {
   public let name: String
   public var size: Int? { bytes.count }
   public var tally = StreamTally()
+  /// Calls of `read` so far.
+  public private(set) var reads = 0
   let bytes: [UInt8]
+  let maxRead: Int
   var offset = 0
 
-  public init(_ bytes: [UInt8], name: String) {
+  public init(_ bytes: [UInt8], name: String, maxRead: Int = .max) {
     self.bytes = bytes
     self.name = name
+    self.maxRead = max(1, maxRead)
   }
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws(PLError) -> Int {
-    let n = min(buffer.count, bytes.count - offset)
+    reads += 1
+    let n = min(buffer.count, maxRead, bytes.count - offset)
     guard n > 0 else { return 0 }
     bytes.withUnsafeBytes { source in
       buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: n)

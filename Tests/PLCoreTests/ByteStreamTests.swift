@@ -8,48 +8,18 @@ final class Collector: ByteObserver {
   func observe(_ chunk: UnsafeRawBufferPointer) { bytes += chunk }
 }
 
-/// Reads a stream to its end in blocks of `block` bytes.
-func readAll(_ stream: any ByteStream, block: Int) throws -> [UInt8] {
-  var out: [UInt8] = []
-  let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: block, alignment: 1)
-  defer { buffer.deallocate() }
-  while true {
-    let n = try stream.read(into: buffer)
-    if n == 0 { return out }
-    out += UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-  }
-}
-
-/// Hands out at most `limit` bytes per read from another stream: a pipe that trickles.
-final class Trickle: ByteStream {
-  let base: any ByteStream
-  let limit: Int
-  var name: String { base.name }
-  var size: Int? { nil }
-  var tally = StreamTally()
-  init(_ base: any ByteStream, limit: Int) {
-    self.base = base
-    self.limit = limit
-  }
-  func read(into buffer: UnsafeMutableRawBufferPointer) throws(PLError) -> Int {
-    let n = try base.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(limit, buffer.count)]))
-    tally.count(buffer, n)
-    return n
-  }
-}
-
 @Suite struct MemoryStreamTests {
-  @Test(arguments: [1, 2, 7, 4096])
-  func readsItsBytesAndShowsThemToObservers(block: Int) throws {
+  @Test(arguments: [1, 2, 7, 4096], [1, 3, Int.max])
+  func readsItsBytesAndShowsThemToObservers(block: Int, maxRead: Int) throws {
     let bytes = Array("a,b\n1,2\nµg\n".utf8)
-    let stream = MemoryStream(bytes, name: "mail.eml!a.csv")
+    let stream = MemoryStream(bytes, name: "mail.eml!a.csv", maxRead: maxRead)
     let seen = Collector()
     stream.observers.append(seen)
-    #expect(try readAll(stream, block: block) == bytes)
+    #expect(try readToEnd(stream, blockSize: block) == bytes)
     #expect(seen.bytes == bytes)
     #expect(stream.bytesRead == bytes.count)
     #expect(stream.size == bytes.count)
-    #expect(try readAll(stream, block: block) == [])
+    #expect(try readToEnd(stream, blockSize: block) == [])
   }
 
   @Test func readAllRefusesPastItsLimit() throws {
@@ -79,13 +49,13 @@ final class Trickle: ByteStream {
   @Test(arguments: ["WINDOWS-1252", "UTF-16LE", "UTF-16BE"], [1, 2, 3, 7, 16, 4096])
   func convertsToUTF8(encoding: String, trickle: Int) throws {
     let original = Self.encoded(encoding)
-    let base = MemoryStream(original, name: "export.csv")
+    let base = MemoryStream(original, name: "export.csv", maxRead: trickle)
     let raw = Collector()
     base.observers.append(raw)
-    let stream = try TranscodingStream(base: Trickle(base, limit: trickle), encoding: encoding)
+    let stream = try TranscodingStream(base: base, encoding: encoding)
     let converted = Collector()
     stream.observers.append(converted)
-    let out = try readAll(stream, block: max(1, trickle))
+    let out = try readToEnd(stream, blockSize: max(1, trickle))
     #expect(String(decoding: out, as: UTF8.self) == Self.text)
     #expect(converted.bytes == out)
     #expect(raw.bytes == original)
@@ -94,7 +64,7 @@ final class Trickle: ByteStream {
 
   @Test func latin1() throws {
     let stream = try TranscodingStream(base: MemoryStream([0x4D, 0xFC, 0x6C, 0x6C, 0x65, 0x72, 0xB0], name: "x"), encoding: "ISO-8859-1")
-    #expect(String(decoding: try readAll(stream, block: 64), as: UTF8.self) == "Müller°")
+    #expect(String(decoding: try readToEnd(stream, blockSize: 64), as: UTF8.self) == "Müller°")
   }
 
   /// A byte that is no character of the encoding is an error naming the line, never U+FFFD.
@@ -102,13 +72,13 @@ final class Trickle: ByteStream {
     // 0x81 is undefined in Windows-1252.
     let bytes = Array("a;b\n1;2\nx".utf8) + [0x81] + Array(";y\n".utf8)
     let stream = try TranscodingStream(base: MemoryStream(bytes, name: "odd.csv"), encoding: "WINDOWS-1252")
-    let error = plError { _ = try readAll(stream, block: 4096) }
+    let error = plError { _ = try readToEnd(stream, blockSize: 4096) }
     #expect(error == .malformed(source: "odd.csv", location: .line(3), message: "byte 0x81 is not a character of WINDOWS-1252 (give the right one with --encoding)"))
   }
 
   @Test func textCutInsideACharacter() throws {
     let stream = try TranscodingStream(base: MemoryStream([0x41, 0x00, 0x42], name: "cut.txt"), encoding: "UTF-16LE")
-    let error = plError { _ = try readAll(stream, block: 4096) }
+    let error = plError { _ = try readToEnd(stream, blockSize: 4096) }
     #expect(error == .malformed(source: "cut.txt", location: .line(1), message: "the input ends inside a character of UTF-16LE"))
   }
 

@@ -2,34 +2,10 @@ import PLCore
 @testable import PLExtract
 import Testing
 
-/// A stream over bytes in memory that hands out at most `chunk` bytes per read, as a pipe
-/// does: deterministic, unlike a real pipe, so tests can count the work done.
-final class ChunkedStream: ByteStream {
-  let name = "t.csv"
-  var size: Int? { nil }
-  var tally = StreamTally()
-  let bytes: [UInt8]
-  let chunk: Int
-  var offset = 0
-  /// Calls of `read` so far.
-  private(set) var reads = 0
-
-  init(_ bytes: [UInt8], chunk: Int) {
-    self.bytes = bytes
-    self.chunk = chunk
-  }
-
-  func read(into buffer: UnsafeMutableRawBufferPointer) throws(PLError) -> Int {
-    reads += 1
-    let n = min(chunk, buffer.count, bytes.count - offset)
-    guard n > 0 else { return 0 }
-    bytes.withUnsafeBytes { source in
-      buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: n)
-    }
-    offset += n
-    tally.count(buffer, n)
-    return n
-  }
+/// Bytes in memory handed out at most `chunk` at a time, as a pipe does: deterministic, unlike a
+/// real pipe, so tests can count the work done.
+func chunkedStream(_ bytes: [UInt8], chunk: Int) -> MemoryStream {
+  MemoryStream(bytes, name: "t.csv", maxRead: chunk)
 }
 
 /// The row scanner over inputs that arrive in pieces.
@@ -73,7 +49,7 @@ final class ChunkedStream: ByteStream {
   /// Each byte must now be looked at a bounded number of times whatever the reads.
   @Test func scanningARowIsLinearInItsLength() throws {
     for (name, input) in Self.bigInputs(kilobytes: 4096) {
-      let stream = ChunkedStream(input, chunk: 4096)
+      let stream = chunkedStream(input, chunk: 4096)
       let reader = try CSVReader(input: BlockBuffer(source: stream, blockSize: 4096), delimiter: UInt8(ascii: ","))
       let rows = try Self.rows(reader)
       #expect(rows.count == 3, "\(name)")
@@ -95,7 +71,7 @@ final class ChunkedStream: ByteStream {
     ]
     for (name, input) in inputs {
       let whole = try Self.rows(CSVReader(input: BlockBuffer(source: MemoryStream(input, name: "t.csv"), blockSize: input.count + 16), delimiter: nil))
-      let chunked = try Self.rows(CSVReader(input: BlockBuffer(source: ChunkedStream(input, chunk: chunk), blockSize: 16), delimiter: nil))
+      let chunked = try Self.rows(CSVReader(input: BlockBuffer(source: chunkedStream(input, chunk: chunk), blockSize: 16), delimiter: nil))
       #expect(chunked == whole, "\(name)")
       #expect(!whole.isEmpty, "\(name)")
     }
@@ -105,7 +81,7 @@ final class ChunkedStream: ByteStream {
     // Field 1 spans lines 2 to 6 (CRLF, CR, LF, CRLF), so the next row starts on line 7.
     let input = Array("a\r\n\"1\r\n2\r3\n4\r\n5\"\r\n6\r\n".utf8)
     for chunk in 1...input.count {
-      let rows = try Self.rows(CSVReader(input: BlockBuffer(source: ChunkedStream(input, chunk: chunk), blockSize: 16), delimiter: nil))
+      let rows = try Self.rows(CSVReader(input: BlockBuffer(source: chunkedStream(input, chunk: chunk), blockSize: 16), delimiter: nil))
       #expect(rows.map(\.line) == [1, 2, 7], "chunk \(chunk)")
     }
   }

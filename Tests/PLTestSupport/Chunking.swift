@@ -38,3 +38,15 @@ public func forEachChunking(_ bytes: [UInt8], name: String = "in.txt", _ body: (
   let path = try dir.write(name, bytes)
   for blockSize in chunkings { try body(try FileStream(path: path), blockSize) }
 }
+
+/// Reads `stream` to its end in blocks of `blockSize` bytes.
+public func readToEnd(_ stream: any ByteStream, blockSize: Int) throws -> [UInt8] {
+  var out: [UInt8] = []
+  let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 1)
+  defer { buffer.deallocate() }
+  while true {
+    let count = try stream.read(into: buffer)
+    if count == 0 { return out }
+    out += buffer[0..<count]
+  }
+}

@@ -41,7 +41,7 @@ import Testing
     // A file in large blocks, and the same bytes in small ones: libarchive stops reading a
     // zip inside its central directory, which a block of a whole small file hides.
     let streams: [ByteStream] = [
-      try FileStream(path: dir.file(file)), TrickleStream(bytes, name: file, blockSize: 512),
+      try FileStream(path: dir.file(file)), trickleStream(bytes, name: file, blockSize: 512),
     ]
     for stream in streams {
       let watched = try Watched(stream)
@@ -58,7 +58,7 @@ import Testing
     let dir = try TemporaryDirectory()
     try dir.python(Self.fixtures)
     let bytes = try Array(Data(contentsOf: dir.url.appendingPathComponent("batch.zip")))
-    let stream = TrickleStream(bytes, name: "batch.zip", blockSize: blockSize)
+    let stream = trickleStream(bytes, name: "batch.zip", blockSize: blockSize)
     let members = try readAll(ArchiveReader(stream: stream))
     #expect(members.map(\.entry.pathname) == ["folder/", "folder/data.csv", "nested/inner.tar.gz", "nested/data.csv.gz"])
     #expect(members[1].text == Self.dataCSV)
@@ -172,7 +172,7 @@ import Testing
     try dir.python(Self.fixtures)
     let bytes = try Array(Data(contentsOf: dir.url.appendingPathComponent("batch.zip")))
     let cut = Array(bytes[0..<(bytes.count / 3)])
-    let reader = try ArchiveReader(stream: TrickleStream(cut, name: "cut.zip", blockSize: 1000))
+    let reader = try ArchiveReader(stream: trickleStream(cut, name: "cut.zip", blockSize: 1000))
     let error = #expect(throws: ArchiveError.self) { _ = try readAll(reader) }
     guard case .unreadable(let archive, _, _) = error else {
       Issue.record("expected unreadable, got \(String(describing: error))")
@@ -186,7 +186,7 @@ import Testing
     try dir.python(ArchiveReaderTests.bombScript)
     let bytes = try Array(Data(contentsOf: dir.url.appendingPathComponent("bomb.zip")))
     let limits = ArchiveLimits(maxTotalBytes: 1 << 40, maxRatio: 100, ratioAppliesAbove: 1 << 20)
-    let reader = try ArchiveReader(stream: TrickleStream(bytes, name: "bomb.zip", blockSize: 4096), limits: limits)
+    let reader = try ArchiveReader(stream: trickleStream(bytes, name: "bomb.zip", blockSize: 4096), limits: limits)
     #expect(try reader.next()?.pathname == "zeros.csv")
     let member = try #require(reader.memberStream())
     let error = #expect(throws: PLError.self) { _ = try readToEnd(member, blockSize: 1 << 16) }
@@ -206,7 +206,7 @@ import Testing
       with zipfile.ZipFile('evil.zip', 'w') as z: z.writestr('../evil.csv', 'pwned\\n')
       """)
     let bytes = try Array(Data(contentsOf: dir.url.appendingPathComponent("evil.zip")))
-    let reader = try ArchiveReader(stream: TrickleStream(bytes, name: "in.zip!evil.zip", blockSize: 3))
+    let reader = try ArchiveReader(stream: trickleStream(bytes, name: "in.zip!evil.zip", blockSize: 3))
     let error = #expect(throws: ArchiveError.self) { _ = try reader.next() }
     #expect(error?.description == "in.zip!evil.zip!../evil.csv: refused: the member name has a '..' component")
   }

@@ -28,7 +28,7 @@ import Testing
   func damagedInputStillSaysDamaged(label: String) throws {
     let bytes = try #require(PDFDocumentTests.damaged[label])
     let error = #expect(throws: PDFError.self, "\(label)") {
-      _ = try PDFDocument(stream: TrickleStream(bytes, name: "bad.pdf", blockSize: 7))
+      _ = try PDFDocument(stream: trickleStream(bytes, name: "bad.pdf", blockSize: 7))
     }
     guard case .damaged("bad.pdf", _) = error else {
       Issue.record("\(label): expected damaged, got \(String(describing: error))")

@@ -26,30 +26,8 @@ struct Watched {
 
 /// Bytes in memory handed out at most `blockSize` at a time, so that the C libraries'
 /// callbacks meet short reads.
-final class TrickleStream: ByteStream {
-  let name: String
-  var size: Int? { bytes.count }
-  var tally = StreamTally()
-  private let bytes: [UInt8]
-  private let blockSize: Int
-  private var offset = 0
-
-  init(_ bytes: [UInt8], name: String, blockSize: Int) {
-    self.bytes = bytes
-    self.name = name
-    self.blockSize = blockSize
-  }
-
-  func read(into buffer: UnsafeMutableRawBufferPointer) throws(PLError) -> Int {
-    let count = min(buffer.count, blockSize, bytes.count - offset)
-    guard count > 0 else { return 0 }
-    bytes.withUnsafeBytes { source in
-      buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: count)
-    }
-    offset += count
-    tally.count(buffer, count)
-    return count
-  }
+func trickleStream(_ bytes: [UInt8], name: String, blockSize: Int) -> MemoryStream {
+  MemoryStream(bytes, name: name, maxRead: blockSize)
 }
 
 /// Gives the first `failAfter` bytes of `bytes`, then fails as a dying disk does.
@@ -57,13 +35,13 @@ final class FailingStream: ByteStream {
   let name: String
   var size: Int? { nil }
   var tally = StreamTally()
-  private let inner: TrickleStream
+  private let inner: MemoryStream
   private let failAfter: Int
 
   static func error(_ name: String) -> PLError { .io(target: name, message: "Input/output error") }
 
   init(_ bytes: [UInt8], name: String, failAfter: Int) {
-    inner = TrickleStream(Array(bytes.prefix(failAfter)), name: name, blockSize: 512)
+    inner = trickleStream(Array(bytes.prefix(failAfter)), name: name, blockSize: 512)
     self.name = name
     self.failAfter = failAfter
   }
@@ -76,14 +54,3 @@ final class FailingStream: ByteStream {
   }
 }
 
-/// Reads `stream` to its end in blocks of `blockSize` bytes.
-func readToEnd(_ stream: ByteStream, blockSize: Int) throws -> [UInt8] {
-  var out: [UInt8] = []
-  let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 1)
-  defer { buffer.deallocate() }
-  while true {
-    let count = try stream.read(into: buffer)
-    if count == 0 { return out }
-    out += buffer[0..<count]
-  }
-}

@@ -37,7 +37,7 @@ import Testing
   func shortReadsChangeNothing(blockSize: Int) throws {
     let bytes = Array(Self.document.utf8)
     let expected = try nodes(of: XMLReader(bytes: bytes))
-    let stream = TrickleStream(bytes, name: "run.xml", blockSize: blockSize)
+    let stream = trickleStream(bytes, name: "run.xml", blockSize: blockSize)
     #expect(try nodes(of: XMLReader(stream: stream)) == expected)
     #expect(stream.bytesRead == bytes.count)
   }
@@ -45,7 +45,7 @@ import Testing
   @Test(arguments: [1, 4096])
   func malformedDocumentStillNamesTheLine(blockSize: Int) throws {
     let bytes = Array("<a>\n  <b>text\n</a>\n".utf8)
-    let reader = try XMLReader(stream: TrickleStream(bytes, name: "run.xml", blockSize: blockSize))
+    let reader = try XMLReader(stream: trickleStream(bytes, name: "run.xml", blockSize: blockSize))
     let error = #expect(throws: XMLError.self) { _ = try nodes(of: reader) }
     guard case .malformed("run.xml", 3, _, let message) = error else {
       Issue.record("expected malformed at line 3, got \(String(describing: error))")
@@ -94,7 +94,7 @@ import Testing
     let dir = try TemporaryDirectory()
     let secret = try dir.write("secret.txt", Array("TOP-SECRET-CONTENT".utf8))
     let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY xxe SYSTEM \"file://\(secret)\">]>\n<r>&xxe;</r>\n"
-    let reader = try XMLReader(stream: TrickleStream(Array(xml.utf8), name: "xxe.xml", blockSize: 5))
+    let reader = try XMLReader(stream: trickleStream(Array(xml.utf8), name: "xxe.xml", blockSize: 5))
     var text = ""
     let error = #expect(throws: XMLError.self) {
       while try reader.read() { text += reader.value ?? "" }
