@@ -13,8 +13,9 @@ public final class NDJSONReader: CompactLineSource, ResumableSource {
   public private(set) var recordCount = 0
   /// Attach `_pl.source` and `_pl.line` to records that have no `_pl.source`.
   public var provenance = false
-  /// Holds a compact line with provenance appended.
+  /// Holds a compact line with provenance appended, unless the sink offers its buffer.
   let scratch = ByteBuffer(capacity: 1 << 12)
+  public var lineTarget: ByteBuffer?
   /// `"_pl":{"source":"NAME","line":`, encoded once.
   lazy var provenancePrefix: [UInt8] = {
     let prefix = ByteBuffer(capacity: 64)
@@ -90,16 +91,18 @@ public final class NDJSONReader: CompactLineSource, ResumableSource {
 
   /// `line` (a compact object without `_pl`) with `"_pl":{"source":…,"line":N}` appended.
   func withProvenance(_ line: UnsafeBufferPointer<UInt8>, members: UnsafeBufferPointer<RawMember>) -> CompactLine {
-    scratch.removeAll()
-    scratch.append(UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)]))
-    if line.count > 2 { scratch.append(UInt8(ascii: ",")) }
-    let metaStart = scratch.count
-    provenancePrefix.withUnsafeBufferPointer { scratch.append($0) }
-    scratch.append(decimal: lines.lineNumber)
-    scratch.append(UInt8(ascii: "}"))
-    let metaEnd = scratch.count
-    scratch.append(UInt8(ascii: "}"))
-    return CompactLine(bytes: scratch.bytes, metaMember: metaStart..<metaEnd, members: members)
+    let out = lineTarget ?? scratch
+    if lineTarget == nil { scratch.removeAll() }
+    let start = out.count
+    out.append(UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)]))
+    if line.count > 2 { out.append(UInt8(ascii: ",")) }
+    let metaStart = out.count - start
+    provenancePrefix.withUnsafeBufferPointer { out.append($0) }
+    out.append(decimal: lines.lineNumber)
+    out.append(UInt8(ascii: "}"))
+    let metaEnd = out.count - start
+    out.append(UInt8(ascii: "}"))
+    return CompactLine(bytes: UnsafeBufferPointer(rebasing: out.bytes[start...]), metaMember: metaStart..<metaEnd, members: members)
   }
 
   /// True when a `"_pl":{…}` member has a `source` of its own.

@@ -104,8 +104,24 @@ public final class NDJSONSink: CompactLineSink {
     try stream.recordDone()
   }
 
+  /// Standard output's buffer: sources may build lines there (see `CompactLineSource`).
+  public var lineTarget: ByteBuffer? { stream.buffer }
+
   public func write(line: CompactLine) throws(PLError) -> Bool {
     let out = stream.buffer
+    let count = line.bytes.count
+    if count > 0, count <= out.count, line.bytes.baseAddress == out.bytes.baseAddress! + (out.count - count) {
+      // Built in place: only the newline is missing (and `_pl` may have to go).
+      if let meta = line.metaMember, !includeMeta {
+        var cut = meta.lowerBound
+        if cut > 1 && line.bytes[cut - 1] == UInt8(ascii: ",") { cut -= 1 }
+        out.removeLast(count - cut)
+        out.append(UInt8(ascii: "}"))
+      }
+      out.append(UInt8(ascii: "\n"))
+      try stream.recordDone()
+      return true
+    }
     if let meta = line.metaMember, !includeMeta {
       // `_pl` is the last member: cut it and the comma before it.
       var cut = meta.lowerBound

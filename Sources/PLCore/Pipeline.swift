@@ -78,6 +78,9 @@ public final class Pipeline {
   @discardableResult
   public func run(_ source: any RecordSource) throws(PLError) -> Bool {
     let lines = lineSink == nil ? nil : source as? any CompactLineSource
+    // Lines built straight into the sink's buffer are taken as they are: only when no
+    // transform may turn them down.
+    lines?.lineTarget = transforms.isEmpty ? lineSink?.lineTarget : nil
     while true {
       do throws(PLError) {
         if let lines {

@@ -31,6 +31,11 @@ public protocol CompactLineSource: RecordSource {
   func nextItem(members: Bool) throws(PLError) -> StreamItem?
   /// The record `nextItem` parsed; once.
   func takeRecord() -> Record
+  /// Where to write lines the source builds (rather than finds in its input), when the sink
+  /// offers its own buffer (`CompactLineSink.lineTarget`): the line is then left at the end of
+  /// that buffer, and the sink takes it where it is. A `.record` or an error leaves the buffer
+  /// as it was. Set by the pipeline; nil means the source's own buffer.
+  var lineTarget: ByteBuffer? { get set }
 }
 
 /// The form of the next record of a `CompactLineSource`.
@@ -161,4 +166,11 @@ public protocol CompactLineSink: RecordSink {
   /// - Returns: false when this line must come as a `Record` instead; the pipeline then
   ///   parses it and calls `write(_:)`.
   func write(line: CompactLine) throws(PLError) -> Bool
+  /// A buffer sources may build lines in directly, saving a copy (standard output's), when
+  /// every line written there is taken; nil for sinks that bind or transform lines.
+  var lineTarget: ByteBuffer? { get }
+}
+
+extension CompactLineSink {
+  public var lineTarget: ByteBuffer? { nil }
 }

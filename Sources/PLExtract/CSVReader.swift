@@ -37,7 +37,15 @@ public final class CSVReader {
 
   let input: BlockBuffer
   /// Bytes that end an unquoted field: the delimiter, `\n`, `\r`.
-  var stops = [Bool](repeating: false, count: 256)
+  /// A table of 256 entries, in memory of its own so that the hot loop reads it without the
+  /// checks and reference counting of an array held by a class.
+  let stops: UnsafeMutablePointer<Bool> = {
+    let table = UnsafeMutablePointer<Bool>.allocate(capacity: 256)
+    table.initialize(repeating: false, count: 256)
+    return table
+  }()
+
+  deinit { stops.deallocate() }
 
   /// The delimiters considered when none is given.
   public static let candidateDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: "|")]
@@ -205,7 +213,15 @@ public final class CSVReader {
       lastRowQuoted = false
     }
     let entry = p
-    defer { bytesScanned += p - entry }
+    // The row's fields gather in a local array: appending to the class's own would check
+    // uniqueness and count references on every field.
+    var spans: [CSVSpan] = []
+    swap(&spans, &self.spans)
+    let stops = self.stops
+    defer {
+      bytesScanned += p - entry
+      swap(&spans, &self.spans)
+    }
     var place = scan.place
     var fieldStart = scan.fieldStart
     var doubled = scan.doubled

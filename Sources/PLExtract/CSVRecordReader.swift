@@ -66,27 +66,37 @@ public final class CSVRecordReader: RecordReader, CompactLineSource, ResumableSo
   /// Writes the next record into `line`, without its newline; false at the end.
   ///
   /// - Throws: `PLError.malformed` for bad rows (see `CSVExtractor.writeNext`).
-  func readLine() throws(PLError) -> Bool {
-    if ended { return false }
+  func readLine(into target: ByteBuffer? = nil) throws(PLError) -> UnsafeBufferPointer<UInt8>? {
+    if ended { return nil }
     if !headerRead {
       headerRead = true
       guard try extractor.readHeader() else {
         ended = true
-        return false
+        return nil
       }
     }
-    line.removeAll()
-    guard try extractor.writeNext(to: line, includeMeta: includeMeta) else {
-      ended = true
-      return false
+    let out = target ?? line
+    if target == nil { line.removeAll() }
+    let start = out.count
+    do throws(PLError) {
+      guard try extractor.writeNext(to: out, includeMeta: includeMeta) else {
+        ended = true
+        return nil
+      }
+    } catch {
+      // A bad row leaves no part of itself behind in a buffer that is not ours.
+      out.removeLast(out.count - start)
+      throw error
     }
-    line.removeLast(1)
-    return true
+    out.removeLast(1)
+    return UnsafeBufferPointer(rebasing: out.bytes[start...])
   }
 
+  public var lineTarget: ByteBuffer?
+
   public func next() throws(PLError) -> Record? {
-    guard try readLine() else { return nil }
-    return try CompactLine(bytes: line.bytes, metaMember: nil).record(source: sourceName)
+    guard let bytes = try readLine() else { return nil }
+    return try CompactLine(bytes: bytes, metaMember: nil).record(source: sourceName)
   }
 
   /// The next record as the compact line `CSVExtractor` wrote for it.
@@ -100,10 +110,11 @@ public final class CSVRecordReader: RecordReader, CompactLineSource, ResumableSo
   }
 
   public func nextItem(members wanted: Bool) throws(PLError) -> StreamItem? {
-    guard try readLine() else { return nil }
-    let bytes = line.bytes
+    guard let bytes = try readLine(into: lineTarget) else { return nil }
     guard wanted else { return .line(CompactLine(bytes: bytes, metaMember: metaMember(in: bytes))) }
     guard let compact = JSONScanner.scanCompact(bytes, members: &members.found) else {
+      // Out of the sink's buffer first (the bytes stay readable until the next append).
+      lineTarget?.removeLast(bytes.count)
       parsed = try CompactLine(bytes: bytes, metaMember: nil).record(source: sourceName)
       return .record
     }
