@@ -64,6 +64,9 @@ public final class JSONDocumentReader: RecordSource {
         return nil
       }
       let b = base[start]
+      if b == UInt8(ascii: "!"), let upstream = try abortLine() {
+        throw StreamAbort.error(source: source.name, line: line, upstream: upstream)
+      }
       if inArray {
         if b == UInt8(ascii: "]") {
           start += 1
@@ -80,6 +83,9 @@ public final class JSONDocumentReader: RecordSource {
         elementIndex += 1
         // `[,` and `,]` have no element where one must be (read as one, it is empty).
         let first = base[start]
+        if first == UInt8(ascii: "!"), let upstream = try abortLine() {
+          throw StreamAbort.error(source: source.name, line: line, upstream: upstream)
+        }
         if first == UInt8(ascii: ",") || first == UInt8(ascii: "]") { throw unexpected(first, "array element \(elementIndex)") }
         return try readValue(what: "array element \(elementIndex)")
       }
@@ -95,6 +101,14 @@ public final class JSONDocumentReader: RecordSource {
       }
       return try readValue(what: "the value")
     }
+  }
+
+  /// The upstream message when the input at `start` is a pl abort line (pl-records(5)).
+  func abortLine() throws(PLError) -> String? {
+    while !eof && memchr(base + start, 0x0A, end - start) == nil && end - start < (1 << 16) { try input.fill() }
+    let rest = input.bytes(start, end)
+    let length = rest.firstIndex(of: 0x0A) ?? rest.count
+    return StreamAbort.message(in: UnsafeBufferPointer(rebasing: rest[0..<length]))
   }
 
   func unexpected(_ b: UInt8, _ expected: String) -> PLError {
