@@ -75,8 +75,17 @@ public final class CSVRecordReader: RecordReader, CompactLineSource, ResumableSo
         return nil
       }
     }
-    let out = target ?? line
-    if target == nil { line.removeAll() }
+    // Each buffer is passed down as it is (borrowed): picking one into a local would count a
+    // reference per row.
+    if let target { return try write(into: target) }
+    line.removeAll()
+    return try write(into: line)
+  }
+
+  /// Appends the next row to `out` as one compact line (no newline); nil at the end. A bad row
+  /// leaves no part of itself behind in `out`.
+  @inline(__always)
+  func write(into out: ByteBuffer) throws(PLError) -> UnsafeBufferPointer<UInt8>? {
     let start = out.count
     do throws(PLError) {
       guard try extractor.writeNext(to: out, includeMeta: includeMeta) else {
@@ -84,7 +93,6 @@ public final class CSVRecordReader: RecordReader, CompactLineSource, ResumableSo
         return nil
       }
     } catch {
-      // A bad row leaves no part of itself behind in a buffer that is not ours.
       out.removeLast(out.count - start)
       throw error
     }
