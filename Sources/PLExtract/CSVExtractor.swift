@@ -39,6 +39,8 @@ public final class CSVExtractor {
   var keyOffsets: [Int] = [0]
   /// `"_pl":{"source":"…","line":` for this source.
   var metaPrefix: [UInt8] = []
+  /// Where in `out` the last row's `"_pl":` member began, when it has one.
+  public private(set) var metaOffset = 0
   /// Holds a quoted field with its doubled quotes undone.
   let scratch = ByteBuffer(capacity: 256)
   public private(set) var recordCount = 0
@@ -118,6 +120,7 @@ public final class CSVExtractor {
     }
     if includeMeta {
       if !spans.isEmpty || !keys.isEmpty { out.append(UInt8(ascii: ",")) }
+      metaOffset = out.count
       metaPrefix.withUnsafeBufferPointer { out.append($0) }
       out.append(decimal: reader.rowLine)
       out.append("}}\n" as StaticString)

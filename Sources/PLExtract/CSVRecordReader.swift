@@ -97,10 +97,15 @@ public final class CSVRecordReader: RecordReader, CompactLineSource, ResumableSo
       throw error
     }
     out.removeLast(1)
+    lineStart = start
+    lineLength = out.count - start
     return UnsafeBufferPointer(rebasing: out.bytes[start...])
   }
 
   public var lineTarget: ByteBuffer?
+  /// Where the line last written starts in its buffer, and its length.
+  var lineStart = 0
+  var lineLength = 0
 
   public func next() throws(PLError) -> Record? {
     guard let bytes = try readLine() else { return nil }
@@ -119,7 +124,7 @@ public final class CSVRecordReader: RecordReader, CompactLineSource, ResumableSo
 
   public func nextItem(members wanted: Bool) throws(PLError) -> StreamItem? {
     guard let bytes = try readLine(into: lineTarget) else { return nil }
-    guard wanted else { return .line(CompactLine(bytes: bytes, metaMember: metaMember(in: bytes))) }
+    guard wanted else { return .line(CompactLine(bytes: bytes, metaMember: metaMember)) }
     guard let compact = JSONScanner.scanCompact(bytes, members: &members.found) else {
       // Out of the sink's buffer first (the bytes stay readable until the next append).
       lineTarget?.removeLast(bytes.count)
@@ -129,17 +134,9 @@ public final class CSVRecordReader: RecordReader, CompactLineSource, ResumableSo
     return .line(CompactLine(bytes: bytes, metaMember: compact.metaMember, members: members.pointer()))
   }
 
-  /// Where `"_pl":{"source":…,"line":N}` is in a line the extractor wrote: last, before the
-  /// closing brace, as long as its prefix and the digits of the line number.
-  func metaMember(in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+  /// Where `"_pl":{…}` is in the line last written (it ends before the closing brace).
+  var metaMember: Range<Int>? {
     guard includeMeta else { return nil }
-    var digits = 1
-    var n = extractor.rowLine
-    while n >= 10 {
-      digits += 1
-      n /= 10
-    }
-    let end = bytes.count - 1
-    return (end - extractor.metaPrefix.count - digits - 1)..<end
+    return (extractor.metaOffset - lineStart)..<(lineLength - 1)
   }
 }
