@@ -54,7 +54,7 @@ public final class ByteBuffer {
     _count += 1
   }
 
-  @inlinable
+  @inlinable @inline(__always)
   public func append(_ bytes: UnsafeBufferPointer<UInt8>) {
     guard let base = bytes.baseAddress, bytes.count > 0 else { return }
     reserve(bytes.count)
