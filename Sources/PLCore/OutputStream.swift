@@ -88,11 +88,14 @@ public final class OutputStream {
 /// Writes records as NDJSON to an `OutputStream`; compact lines are copied as they are.
 public final class NDJSONSink: CompactLineSink {
   public let stream: OutputStream
+  /// `stream.buffer`, held here too so that the per-record path reads one stored constant.
+  let buffer: ByteBuffer
   public let includeMeta: Bool
   public var wantsMembers: Bool { false }
 
   public init(stream: OutputStream = OutputStream(), includeMeta: Bool = true) {
     self.stream = stream
+    self.buffer = stream.buffer
     self.includeMeta = includeMeta
   }
 
@@ -105,10 +108,10 @@ public final class NDJSONSink: CompactLineSink {
   }
 
   /// Standard output's buffer: sources may build lines there (see `CompactLineSource`).
-  public var lineTarget: ByteBuffer? { stream.buffer }
+  public var lineTarget: ByteBuffer? { buffer }
 
   public func write(line: CompactLine) throws(PLError) -> Bool {
-    let out = stream.buffer
+    let out = buffer
     let count = line.bytes.count
     if count > 0, count <= out.count, line.bytes.baseAddress == out.bytes.baseAddress! + (out.count - count) {
       // Built in place: only the newline is missing (and `_pl` may have to go).

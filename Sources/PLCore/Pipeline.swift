@@ -81,6 +81,8 @@ public final class Pipeline {
     // Lines built straight into the sink's buffer are taken as they are: only when no
     // transform may turn them down.
     lines?.lineTarget = transforms.isEmpty ? lineSink?.lineTarget : nil
+    // Held in locals for the loop, so that each record reads no stored optional.
+    let lineSink = self.lineSink
     while true {
       do throws(PLError) {
         if let lines {

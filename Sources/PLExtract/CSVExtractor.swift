@@ -38,7 +38,8 @@ public final class CSVExtractor {
   let encodedKeys = ByteBuffer(capacity: 256)
   var keyOffsets: [Int] = [0]
   /// `"_pl":{"source":"…","line":` for this source.
-  var metaPrefix: [UInt8] = []
+  /// A constant, so that writing it costs no reference counting per row.
+  let metaPrefix: ByteBuffer
   /// Where in `out` the last row's `"_pl":` member began, when it has one.
   public private(set) var metaOffset = 0
   /// Holds a quoted field with its doubled quotes undone.
@@ -50,11 +51,10 @@ public final class CSVExtractor {
     reader.sourceName = sourceName
     self.options = options
     self.sourceName = sourceName
-    let prefix = ByteBuffer(capacity: 64)
-    prefix.append("\"_pl\":{\"source\":" as StaticString)
-    JSONWriter.writeString(sourceName, to: prefix)
-    prefix.append(",\"line\":" as StaticString)
-    metaPrefix = Array(prefix.bytes)
+    metaPrefix = ByteBuffer(capacity: 64)
+    metaPrefix.append("\"_pl\":{\"source\":" as StaticString)
+    JSONWriter.writeString(sourceName, to: metaPrefix)
+    metaPrefix.append(",\"line\":" as StaticString)
   }
 
   /// The delimiter used, and whether it was detected.
@@ -121,7 +121,7 @@ public final class CSVExtractor {
     if includeMeta {
       if !spans.isEmpty || !keys.isEmpty { out.append(UInt8(ascii: ",")) }
       metaOffset = out.count
-      metaPrefix.withUnsafeBufferPointer { out.append($0) }
+      out.append(metaPrefix.bytes)
       out.append(decimal: reader.rowLine)
       out.append("}}\n" as StaticString)
     } else {
