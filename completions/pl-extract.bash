@@ -165,7 +165,7 @@ _pl-extract() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--no-header --allow-ragged -q --quiet --no-meta --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(--format -d --delimiter --on-error --log-format --metrics)
+    local -a non_repeating_options=(--format -d --delimiter --encoding --on-error --log-format --metrics)
     __pl-extract_offer_flags_options -1
 
     # Offer option value completions
@@ -174,6 +174,9 @@ _pl-extract() {
         return
         ;;
     '-d'|'--delimiter')
+        return
+        ;;
+    '--encoding')
         return
         ;;
     '--on-error')

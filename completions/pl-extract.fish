@@ -20,7 +20,7 @@ function __pl-extract_parse_tokens -S
     set -l unparsed_tokens (__pl-extract_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pl-extract'
-        __pl-extract_parse_subcommand -r 1 'format=' 'd/delimiter=' 'no-header' 'allow-ragged' 'on-error=' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
+        __pl-extract_parse_subcommand -r 1 'format=' 'd/delimiter=' 'no-header' 'allow-ragged' 'encoding=' 'on-error=' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pl-extract_parse_subcommand -r 1 'version'
@@ -81,6 +81,7 @@ complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" d delimiter' -s 'd' -l 'delimiter' -d 'Field delimiter of CSV input: one ASCII character, or tab, comma, semicolon, pipe (default: detected among , ; tab |).' -rfka ''
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" no-header' -l 'no-header' -d 'CSV input has no header row; keys are the column numbers 1, 2, ….'
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" allow-ragged' -l 'allow-ragged' -d 'Keep CSV rows with more or fewer fields than the header: extra fields are keyed by column number, missing ones are empty.'
+complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" encoding' -l 'encoding' -d 'Character encoding of the input, as iconv names it (utf-8, windows-1252, iso-8859-1, utf-16le, shift_jis, …). Default: detected — UTF-8, UTF-16 by its byte-order mark or its zero bytes, else Windows-1252 for CSV text that is not UTF-8.' -rfka ''
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" on-error' -l 'on-error' -d 'What to do with bad input: fail (stop, exit 65, end the output with an abort line) or skip (report each bad record or input on standard error, count it in the summary, go on; exit 0).' -rfka ''
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" q quiet' -s 'q' -l 'quiet' -d 'Print no progress and no summary on standard error (errors are still printed).'
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" log-format' -l 'log-format' -d 'Print a summary line on standard error when done, as text or json (by default only when standard error is a terminal).' -rfka 'text json'

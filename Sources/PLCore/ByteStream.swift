@@ -103,3 +103,34 @@ public final class MemoryStream: ByteStream {
     return n
   }
 }
+
+/// Bytes already read from a stream (a sniffed head), then the rest of that stream: lets a
+/// reader chosen after sniffing, or a transcoder, start from the first byte again.
+public final class PrefixedStream: ByteStream {
+  public let rest: any ByteStream
+  public var name: String { rest.name }
+  public var size: Int? { rest.size }
+  public var tally = StreamTally()
+  let prefix: [UInt8]
+  var offset = 0
+
+  public init(prefix: [UInt8], rest: any ByteStream) {
+    self.prefix = prefix
+    self.rest = rest
+  }
+
+  public func read(into buffer: UnsafeMutableRawBufferPointer) throws(PLError) -> Int {
+    if offset < prefix.count {
+      let n = min(buffer.count, prefix.count - offset)
+      prefix.withUnsafeBytes { source in
+        buffer.baseAddress!.copyMemory(from: source.baseAddress! + offset, byteCount: n)
+      }
+      offset += n
+      tally.count(buffer, n)
+      return n
+    }
+    let n = try rest.read(into: buffer)
+    tally.count(buffer, n)
+    return n
+  }
+}

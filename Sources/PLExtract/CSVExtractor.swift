@@ -210,7 +210,7 @@ public final class CSVExtractor {
     if let offset = firstInvalidUTF8(bytes) {
       throw PLError.malformed(
         source: sourceName, location: .line(reader.rowLine),
-        message: "invalid UTF-8 in field \(field) (byte 0x\(String(bytes[offset], radix: 16, uppercase: true))); is the file Latin-1?")
+        message: "invalid UTF-8 in field \(field) (byte 0x\(String(bytes[offset], radix: 16, uppercase: true))); give the encoding with --encoding (windows-1252 for most Latin-1 exports)")
     }
   }
 

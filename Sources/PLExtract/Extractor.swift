@@ -8,11 +8,14 @@ public struct ExtractPlan: Sendable {
   public var csv: CSVOptions
   public var includeMeta: Bool
   public var errorPolicy: ErrorPolicy
+  /// The encoding of the inputs (an iconv name), or nil to detect it.
+  public var encoding: String?
 
   public init(
     inputs: [String], format: InputFormat = .auto, csv: CSVOptions = CSVOptions(), includeMeta: Bool = true,
-    errorPolicy: ErrorPolicy = .fail
+    errorPolicy: ErrorPolicy = .fail, encoding: String? = nil
   ) {
+    self.encoding = encoding
     self.inputs = inputs.isEmpty ? ["-"] : inputs
     self.format = format
     self.csv = csv
@@ -77,37 +80,73 @@ public final class Extractor {
   func extract(_ path: String) throws(PLError) {
     let stream = try FileStream(path: path)
     observer?.sourceOpened(stream)
-    let input = BlockBuffer(source: stream)
-    let reader = try openReader(for: path, input: input)
+    let (reader, encoding) = try openReader(for: path, stream: stream)
     pipeline.onProgress = { [weak observer, unowned stream] records in
       observer?.recordsRead(records, bytesRead: stream.bytesRead)
     }
     try pipeline.run(reader)
-    observer?.sourceFinished(stream, records: reader.recordCount, details: reader.details)
+    observer?.sourceFinished(
+      stream, records: reader.recordCount, details: reader.details + [Field("encoding", .string(encoding ?? "UTF-8"))])
   }
 
-  /// The reader `--format` names, or else the one the content and name choose. With no
-  /// format given, files of a kind no reader handles yet are refused by their kind.
-  func openReader(for path: String, input: BlockBuffer) throws(PLError) -> any RecordReader {
+  /// The reader `--format` names, or else the one the content and name choose, over the
+  /// input converted to UTF-8 when it is in another encoding (`--encoding`, or detected: see
+  /// `TextEncoding`). With no format given, files of a kind no reader handles yet are refused
+  /// by their kind.
+  ///
+  /// - Returns: the reader and the encoding converted from (nil for UTF-8).
+  func openReader(for path: String, stream: FileStream) throws(PLError) -> (any RecordReader, String?) {
     let options = plan.readerOptions
-    if let name = plan.format.readerFormat, let reader = ReaderRegistry.reader(format: name) {
-      return try reader.init(input: input, options: options)
+    var input = BlockBuffer(source: stream)
+    try fillHead(input)
+    let given = plan.encoding.flatMap { TextEncoding.isUTF8($0) ? nil : $0 }
+    // UTF-16 is converted before the readers sniff: its bytes say nothing to them.
+    var encoding = plan.encoding == nil ? TextEncoding.detect(input.bytes(0, input.end), complete: input.eof) : given
+    if encoding == "UTF-16LE" || encoding == "UTF-16BE" || given != nil {
+      input = try transcoded(input, from: encoding!, stream: stream)
     }
-    while !input.eof && input.end - input.start < (1 << 16) { try input.fill() }
+    if let name = plan.format.readerFormat, let reader = ReaderRegistry.reader(format: name) {
+      if name == "csv", let legacy = encoding, input.source === stream {
+        input = try transcoded(input, from: legacy, stream: stream)
+      } else if input.source === stream {
+        encoding = nil
+      }
+      return (try reader.init(input: input, options: options), encoding)
+    }
     let head = input.bytes(input.start, input.end)
     if let kind = InputFormat.unreadableKind(name: path, head: input.bytes(0, input.end)) {
       throw PLError.malformed(
-        source: input.source.name, location: nil,
+        source: stream.name, location: nil,
         message: "this is \(kind), which this version of pl-extract cannot read (it reads CSV, TSV, NDJSON and JSON; --format reads a file as one of those anyway)")
     }
     guard let reader = ReaderRegistry.choose(name: path, head: head) else {
       let nul = head.firstIndex(of: 0) ?? 0
       let line = 1 + head[0..<nul].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
       throw PLError.malformed(
-        source: input.source.name, location: .line(line),
-        message: "NUL byte: this is binary data or UTF-16 text, not a format pl-extract reads (--format reads it as one anyway)")
+        source: stream.name, location: .line(line),
+        message: "NUL byte: this is binary data, not a format pl-extract reads (--format reads it as one anyway)")
     }
-    return try reader.init(input: input, options: options)
+    // Text in a legacy single-byte encoding is read as CSV; JSON must be UTF-8 (RFC 8259), and
+    // its reader says where it is not.
+    if let legacy = encoding, input.source === stream {
+      guard reader.format == CSVRecordReader.format else { return (try reader.init(input: input, options: options), nil) }
+      input = try transcoded(input, from: legacy, stream: stream)
+    }
+    return (try reader.init(input: input, options: options), encoding)
+  }
+
+  /// Reads up to 64 KiB, the head that encodings and formats are decided from.
+  func fillHead(_ input: BlockBuffer) throws(PLError) {
+    while !input.eof && input.end - input.start < (1 << 16) { try input.fill() }
+  }
+
+  /// A new input over `stream` converted from `encoding`, starting again from its first byte
+  /// (the head already read comes first).
+  func transcoded(_ input: BlockBuffer, from encoding: String, stream: FileStream) throws(PLError) -> BlockBuffer {
+    let again = PrefixedStream(prefix: Array(input.bytes(0, input.end)), rest: stream)
+    let converted = BlockBuffer(source: try TranscodingStream(base: again, encoding: encoding))
+    try fillHead(converted)
+    return converted
   }
 }
 

@@ -27,9 +27,6 @@ public enum InputFormat: String, CaseIterable, Sendable {
     if starts([0x42, 0x5A, 0x68]) { return "bzip2-compressed data" }
     if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return "a 7-Zip archive" }
     if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return "an old Excel (XLS) workbook" }
-    if starts([0xFF, 0xFE]) || starts([0xFE, 0xFF]) {
-      return "UTF-16 text (convert it first: iconv -f UTF-16 -t UTF-8)"
-    }
     if head.count > 262, head[257..<262].elementsEqual("ustar".utf8) { return "a tar archive" }
     var i = 0
     if starts([0xEF, 0xBB, 0xBF]) { i = 3 }

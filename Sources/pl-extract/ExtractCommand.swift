@@ -39,6 +39,12 @@ struct ExtractCommand: ParsableCommand {
   var allowRagged = false
 
   @Option(
+    help: ArgumentHelp(
+      "Character encoding of the input, as iconv names it (utf-8, windows-1252, iso-8859-1, utf-16le, shift_jis, …). Default: detected — UTF-8, UTF-16 by its byte-order mark or its zero bytes, else Windows-1252 for CSV text that is not UTF-8.",
+      valueName: "NAME"))
+  var encoding: String?
+
+  @Option(
     name: .customLong("on-error"),
     help: ArgumentHelp(
       "What to do with bad input: fail (stop, exit 65, end the output with an abort line) or skip (report each bad record or input on standard error, count it in the summary, go on; exit 0).",
@@ -57,7 +63,7 @@ struct ExtractCommand: ParsableCommand {
     let plan = ExtractPlan(
       inputs: files, format: format.value,
       csv: CSVOptions(delimiter: delimiter?.byte, header: !noHeader, allowRagged: allowRagged),
-      includeMeta: !common.noMeta, errorPolicy: onError.value)
+      includeMeta: !common.noMeta, errorPolicy: onError.value, encoding: encoding)
     try ToolRunner(tool: "pl-extract", options: common).run { context throws(PLError) in
       let observer = ExtractProgress(context: context, plan: plan)
       let sink = NDJSONSink(stream: context.openRecordOutput(), includeMeta: plan.includeMeta)

@@ -64,8 +64,9 @@ import Testing
     #expect(observer.finished.map(\.1) == [2, 7])
     #expect(observer.finished[0].2 == [
       Field("format", .string("csv")), Field("delimiter", .string(";")), Field("delimiter_detected", .bool(true)),
+      Field("encoding", .string("UTF-8")),
     ])
-    #expect(observer.finished[1].2 == [Field("format", .string("ndjson"))])
+    #expect(observer.finished[1].2 == [Field("format", .string("ndjson")), Field("encoding", .string("UTF-8"))])
     // Every line is a record the next stage reads back.
     for line in lines { #expect(throws: Never.self) { try JSONParser.parseRecord(line) } }
   }
