@@ -18,6 +18,8 @@ public final class BlockBuffer {
   /// True once the source has no more bytes.
   public private(set) var eof = false
   var atStart = true
+  /// True when the source began with a UTF-8 byte-order mark (skipped): it declares UTF-8.
+  public private(set) var skippedByteOrderMark = false
 
   public static let defaultBlockSize = 1 << 20
 
@@ -75,7 +77,10 @@ public final class BlockBuffer {
         }
         end += more
       }
-      if end >= 3 && storage[0] == 0xEF && storage[1] == 0xBB && storage[2] == 0xBF { start = 3 }
+      if end >= 3 && storage[0] == 0xEF && storage[1] == 0xBB && storage[2] == 0xBF {
+        start = 3
+        skippedByteOrderMark = true
+      }
     }
     return shift
   }

@@ -101,7 +101,9 @@ public final class Extractor {
     try fillHead(input)
     let given = plan.encoding.flatMap { TextEncoding.isUTF8($0) ? nil : $0 }
     // UTF-16 is converted before the readers sniff: its bytes say nothing to them.
-    var encoding = plan.encoding == nil ? TextEncoding.detect(input.bytes(0, input.end), complete: input.eof) : given
+    // A UTF-8 byte-order mark declares UTF-8 (the buffer has skipped it).
+    let declaredUTF8 = input.skippedByteOrderMark
+    var encoding = plan.encoding == nil && !declaredUTF8 ? TextEncoding.detect(input.bytes(0, input.end), complete: input.eof) : given
     if encoding == "UTF-16LE" || encoding == "UTF-16BE" || given != nil {
       input = try transcoded(input, from: encoding!, stream: stream)
     }

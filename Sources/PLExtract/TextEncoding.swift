@@ -2,7 +2,8 @@ import PLCore
 
 /// The character encoding of a text input, decided from its first bytes.
 ///
-/// UTF-8 is read as it is. UTF-16 is recognised by its byte-order mark, or without one by the
+/// UTF-8 is read as it is (and a file that starts with a UTF-8 byte-order mark is held to it).
+/// UTF-16 is recognised by its byte-order mark, or without one by the
 /// zero bytes that ASCII characters leave in every other position. Text that is not valid
 /// UTF-8 is Windows-1252 (the superset of Latin-1 that Windows instruments write: `°`, `µ`,
 /// umlauts, `€`), or ISO-8859-1 when it holds a byte Windows-1252 leaves undefined. Everything
@@ -15,6 +16,9 @@ public enum TextEncoding {
       if head[0] == 0xFF && head[1] == 0xFE { return "UTF-16LE" }
       if head[0] == 0xFE && head[1] == 0xFF { return "UTF-16BE" }
     }
+    // A UTF-8 byte-order mark declares UTF-8: bytes that are not are damage to report, not a
+    // hint of another encoding.
+    if head.count >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF { return nil }
     if let utf16 = utf16WithoutMark(head) { return utf16 }
     guard let invalid = firstInvalidUTF8(head) else { return nil }
     // A sequence cut by the end of the head is not a fault of the text.

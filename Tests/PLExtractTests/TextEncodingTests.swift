@@ -19,6 +19,8 @@ import Testing
     (Array("Temp ".utf8) + [0xB0] + Array("C\n".utf8), "WINDOWS-1252"),
     (Array("M".utf8) + [0xFC, 0x6C, 0x6C, 0x65, 0x72] + Array(";".utf8) + [0x80], "WINDOWS-1252"),
     (Array("x".utf8) + [0x81] + Array("y\n".utf8), "ISO-8859-1"),
+    // A UTF-8 byte-order mark declares UTF-8: Latin-1 bytes after it are damage, reported.
+    ([0xEF, 0xBB, 0xBF] + Array("Temp ".utf8) + [0xB0] + Array("C\n".utf8), nil),
     // Binary data is no text: the readers report it.
     ([0x61, 0x00, 0x00, 0x00, 0xB0, 0x01], nil),
   ] as [([UInt8], String?)])
