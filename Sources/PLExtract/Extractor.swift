@@ -96,45 +96,45 @@ public final class Extractor {
   ///
   /// - Returns: the reader and the encoding converted from (nil for UTF-8).
   func openReader(for path: String, stream: FileStream) throws(PLError) -> (any RecordReader, String?) {
-    let options = plan.readerOptions
     var input = BlockBuffer(source: stream)
     try fillHead(input)
-    let given = plan.encoding.flatMap { TextEncoding.isUTF8($0) ? nil : $0 }
-    // UTF-16 is converted before the readers sniff: its bytes say nothing to them.
-    // A UTF-8 byte-order mark declares UTF-8 (the buffer has skipped it).
-    let declaredUTF8 = input.skippedByteOrderMark
-    var encoding = plan.encoding == nil && !declaredUTF8 ? TextEncoding.detect(input.bytes(0, input.end), complete: input.eof) : given
-    if encoding == "UTF-16LE" || encoding == "UTF-16BE" || given != nil {
-      input = try transcoded(input, from: encoding!, stream: stream)
+    // Detection is off when told the encoding, and when a UTF-8 byte-order mark (skipped by
+    // the buffer) declares it.
+    let detected =
+      plan.encoding == nil && !input.skippedByteOrderMark
+      ? TextEncoding.detect(input.bytes(0, input.end), complete: input.eof) : nil
+    // Converted before a reader is chosen: an encoding told, or UTF-16, whose bytes say
+    // nothing to the readers' sniffing.
+    var encoding = plan.encoding.flatMap { TextEncoding.isUTF8($0) ? nil : $0 }
+    if encoding == nil, let utf16 = detected, utf16.hasPrefix("UTF-16") { encoding = utf16 }
+    if let encoding { input = try transcoded(input, from: encoding, stream: stream) }
+    let reader = try chooseReader(for: path, input: input)
+    // A single-byte guess holds for CSV text only: JSON must be UTF-8 (RFC 8259), and its
+    // reader says where it is not.
+    if encoding == nil, let legacy = detected, reader.format == CSVRecordReader.format {
+      input = try transcoded(input, from: legacy, stream: stream)
+      encoding = legacy
     }
-    if let name = plan.format.readerFormat, let reader = ReaderRegistry.reader(format: name) {
-      if name == "csv", let legacy = encoding, input.source === stream {
-        input = try transcoded(input, from: legacy, stream: stream)
-      } else if input.source === stream {
-        encoding = nil
-      }
-      return (try reader.init(input: input, options: options), encoding)
-    }
+    return (try reader.init(input: input, options: plan.readerOptions), encoding)
+  }
+
+  /// The reader `--format` names, or else the one the content and name of the input choose.
+  func chooseReader(for path: String, input: BlockBuffer) throws(PLError) -> any RecordReader.Type {
+    if let name = plan.format.readerFormat, let reader = ReaderRegistry.reader(format: name) { return reader }
     let head = input.bytes(input.start, input.end)
     if let kind = InputFormat.unreadableKind(name: path, head: input.bytes(0, input.end)) {
       throw PLError.malformed(
-        source: stream.name, location: nil,
+        source: input.source.name, location: nil,
         message: "this is \(kind), which this version of pl-extract cannot read (it reads CSV, TSV, NDJSON and JSON; --format reads a file as one of those anyway)")
     }
     guard let reader = ReaderRegistry.choose(name: path, head: head) else {
       let nul = head.firstIndex(of: 0) ?? 0
       let line = 1 + head[0..<nul].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
       throw PLError.malformed(
-        source: stream.name, location: .line(line),
+        source: input.source.name, location: .line(line),
         message: "NUL byte: this is binary data, not a format pl-extract reads (--format reads it as one anyway)")
     }
-    // Text in a legacy single-byte encoding is read as CSV; JSON must be UTF-8 (RFC 8259), and
-    // its reader says where it is not.
-    if let legacy = encoding, input.source === stream {
-      guard reader.format == CSVRecordReader.format else { return (try reader.init(input: input, options: options), nil) }
-      input = try transcoded(input, from: legacy, stream: stream)
-    }
-    return (try reader.init(input: input, options: options), encoding)
+    return reader
   }
 
   /// Reads up to 64 KiB, the head that encodings and formats are decided from.
