@@ -6,17 +6,27 @@ import PLCore
 /// Options for reading delimited text.
 public struct CSVOptions: Sendable {
   /// The field separator; nil detects it.
-  public var delimiter: UInt8?
-  /// False when the first row is data; keys are then the column numbers.
-  public var header = true
+  public var delimiter: UInt8? {
+    get { overrides.delimiter }
+    set { overrides.delimiter = newValue }
+  }
+  /// False when the table has no header row; keys are then the column numbers.
+  public var header: Bool {
+    get { overrides.headerRows != 0 }
+    set { overrides.headerRows = newValue ? (overrides.headerRows == 0 ? nil : overrides.headerRows) : 0 }
+  }
   /// Keep rows whose field count differs from the header: extra fields are keyed by their
   /// column number, missing ones are empty strings (Miller's --allow-ragged-csv-input).
   public var allowRagged = false
+  /// Decisions given rather than detected (flags, or a replayed `--detect` report).
+  public var overrides = DialectOverrides()
+  /// The longest row read, in bytes.
+  public var maxRowBytes = CSVReader.defaultMaxRowBytes
 
   public init(delimiter: UInt8? = nil, header: Bool = true, allowRagged: Bool = false) {
+    self.allowRagged = allowRagged
     self.delimiter = delimiter
     self.header = header
-    self.allowRagged = allowRagged
   }
 }
 
@@ -46,15 +56,65 @@ public final class CSVExtractor {
   let scratch = ByteBuffer(capacity: 256)
   public private(set) var recordCount = 0
 
+  /// The largest preamble meta (encoded) that goes into every record; a larger one is only in
+  /// the summary and `--detect`.
+  public static let maxRecordMeta = 4096
+
+  /// How the text is written, and what the sniffer made of it (nil when told everything).
+  public let dialect: TextDialect
+  public let report: SniffReport?
+  /// `,"meta":{…}}}` and the newline, or `}}` and the newline: what ends every record.
+  let metaSuffix: ByteBuffer
+  /// Rows of only delimiters or spaces skipped inside the table.
+  public private(set) var blankRows = 0
+  /// Rows held back at the end of the table until it is known whether data follow them.
+  var held: [HeldRow] = []
+  /// Rows read but not yet written (held rows that turned out to be data, and the row after).
+  var pending: [HeldRow] = []
+  /// What the lines after the table said (`Records exported: 12`), and its other lines.
+  public private(set) var footer = PreambleMeta()
+  public private(set) var footerLines = 0
+  let skipInitialSpace: Bool
+  let trailingDelimiter: Bool
+
+  /// A row as text, kept aside.
+  struct HeldRow {
+    var line: Int
+    var fields: [String]
+  }
+
+  /// Reads delimited text as `options` says, detecting what it does not say from the first
+  /// bytes of `input` (already read, up to 64 KiB).
   public init(input: BlockBuffer, sourceName: String, options: CSVOptions) throws(PLError) {
-    reader = try CSVReader(input: input, delimiter: options.delimiter)
+    while !input.eof && input.end - input.start < (1 << 16) { try input.fill() }
+    let report = DialectSniffer.sniff(input.bytes(input.start, input.end), complete: input.eof, overrides: options.overrides)
+    self.report = report
+    dialect = report.dialect
+    reader = CSVReader(input: input, dialect: dialect, detected: options.overrides.delimiter == nil)
     reader.sourceName = sourceName
+    reader.maxRowBytes = options.maxRowBytes
+    skipInitialSpace = dialect.skipInitialSpace
+    trailingDelimiter = dialect.trailingDelimiter
     self.options = options
     self.sourceName = sourceName
     metaPrefix = ByteBuffer(capacity: 64)
     metaPrefix.append("\"_pl\":{\"source\":" as StaticString)
     JSONWriter.writeString(sourceName, to: metaPrefix)
     metaPrefix.append(",\"line\":" as StaticString)
+    metaSuffix = ByteBuffer(capacity: 64)
+    if !report.meta.isEmpty {
+      let meta = ByteBuffer(capacity: 256)
+      meta.append(",\"meta\":" as StaticString)
+      JSONWriter.writeValue(.object(report.meta), to: meta)
+      if meta.count <= Self.maxRecordMeta { metaSuffix.append(meta.bytes) }
+    }
+    metaSuffix.append("}}\n" as StaticString)
+  }
+
+  /// True when the preamble's meta was too large to repeat in every record.
+  public var metaLeftOutOfRecords: Bool {
+    guard let report, !report.meta.isEmpty else { return false }
+    return metaSuffix.count <= 3
   }
 
   /// The delimiter used, and whether it was detected.
@@ -68,13 +128,18 @@ public final class CSVExtractor {
   ///
   /// - Returns: false when the input holds no rows at all.
   public func readHeader() throws(PLError) -> Bool {
-    guard options.header else { return true }
-    guard try reader.nextRow() else { return false }
-    var names: [String] = []
-    for span in reader.spans {
-      names.append(try text(of: span, field: names.count + 1))
+    guard try reader.skipLines(dialect.tableLine - 1) else { return false }
+    guard dialect.headerRows > 0 else { return true }
+    var rows: [[String]] = []
+    while rows.count < dialect.headerRows, try reader.nextRow() {
+      var names: [String] = []
+      for span in reader.spans {
+        names.append(try text(of: span, field: names.count + 1))
+      }
+      rows.append(names)
     }
-    setKeys(CSVHeader.keys(from: names))
+    guard !rows.isEmpty else { return false }
+    setKeys(HeaderNames.join(rows, trailingDelimiter: trailingDelimiter))
     return true
   }
 
@@ -96,39 +161,167 @@ public final class CSVExtractor {
   ///   (unless ragged rows are allowed), invalid UTF-8 or a NUL byte, naming the line.
   @inline(__always)
   public func writeNext(to out: ByteBuffer, includeMeta: Bool) throws(PLError) -> Bool {
-    guard try reader.nextRow() else { return false }
+    while true {
+      if !pending.isEmpty {
+        try write(pending.removeFirst(), to: out, includeMeta: includeMeta)
+        return true
+      }
+      guard try reader.nextRow() else {
+        // Rows held back at the end of the input are its footer.
+        for row in held { footer.add(cells: row.fields) }
+        footerLines += held.count
+        held.removeAll()
+        return false
+      }
+      var count = reader.spans.count
+      if trailingDelimiter && count == width + 1 && reader.spans[count - 1].start == reader.spans[count - 1].end { count -= 1 }
+      // Without a header the first row sets the width: later rows are held to it like rows
+      // under a header (extra fields of ragged rows get their column numbers all the same).
+      if width == 0 && dialect.headerRows == 0 { setKeys(CSVHeader.numbered(count)) }
+      if count != width || mayBeFooter(count) {
+        if isBlankRow(count) {
+          blankRows += 1
+          continue
+        }
+        if count != width || isFooterText() {
+          // Not data, or the first row of a footer: known once the next row is.
+          held.append(try heldRow(count))
+          if held.count > 64 {
+            pending = held
+            held.removeAll()
+          }
+          continue
+        }
+      }
+      if !held.isEmpty {
+        pending = held + [try heldRow(count)]
+        held.removeAll()
+        continue
+      }
+      try writeRow(count: count, to: out, includeMeta: includeMeta)
+      return true
+    }
+  }
+
+  /// Writes the row the reader holds, of `count` fields, as one NDJSON line.
+  @inline(__always)
+  func writeRow(count: Int, to out: ByteBuffer, includeMeta: Bool) throws(PLError) {
     let spans = reader.spans
-    // Without a header the first row sets the width: later rows are held to it like rows
-    // under a header (extra fields of ragged rows get their column numbers all the same).
-    if !options.header && width == 0 { setKeys(CSVHeader.numbered(spans.count)) }
-    if spans.count != width {
-      guard options.allowRagged else { throw fieldCountError(spans.count) }
-      if spans.count > keys.count { addExtraKeys(upTo: spans.count) }
+    if count != width {
+      guard options.allowRagged else { throw fieldCountError(count, line: reader.rowLine) }
+      if count > keys.count { addExtraKeys(upTo: count) }
     }
     out.append(UInt8(ascii: "{"))
-    for (i, span) in spans.enumerated() {
+    for i in 0..<count {
       if i > 0 { out.append(UInt8(ascii: ",")) }
       out.append(encodedKey(i))
+      var span = spans[i]
+      if skipInitialSpace && i > 0 {
+        while span.start < span.end && reader.base[span.start] == 0x20 { span.start += 1 }
+      }
       try writeValue(span, field: i + 1, to: out)
     }
-    if spans.count < width {
-      for i in spans.count..<width {
+    if count < width {
+      for i in count..<width {
         if i > 0 { out.append(UInt8(ascii: ",")) }
         out.append(encodedKey(i))
         out.append("\"\"" as StaticString)
       }
     }
+    finishRecord(line: reader.rowLine, fields: max(count, width), to: out, includeMeta: includeMeta)
+  }
+
+  @inline(__always)
+  func finishRecord(line: Int, fields: Int, to out: ByteBuffer, includeMeta: Bool) {
     if includeMeta {
-      if !spans.isEmpty || !keys.isEmpty { out.append(UInt8(ascii: ",")) }
+      if fields > 0 || !keys.isEmpty { out.append(UInt8(ascii: ",")) }
       metaOffset = out.count
       out.append(metaPrefix.bytes)
-      out.append(decimal: reader.rowLine)
-      out.append("}}\n" as StaticString)
+      out.append(decimal: line)
+      out.append(metaSuffix.bytes)
     } else {
       out.append("}\n" as StaticString)
     }
     recordCount += 1
+  }
+
+  /// Writes a row kept aside as text.
+  func write(_ row: HeldRow, to out: ByteBuffer, includeMeta: Bool) throws(PLError) {
+    let count = row.fields.count
+    if count != width {
+      guard options.allowRagged else { throw fieldCountError(count, line: row.line) }
+      if count > keys.count { addExtraKeys(upTo: count) }
+    }
+    out.append(UInt8(ascii: "{"))
+    for i in 0..<max(count, width) {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(encodedKey(i))
+      JSONWriter.writeString(i < count ? row.fields[i] : "", to: out)
+    }
+    finishRecord(line: row.line, fields: max(count, width), to: out, includeMeta: includeMeta)
+  }
+
+  /// The row the reader holds, as text (checked like values).
+  func heldRow(_ count: Int) throws(PLError) -> HeldRow {
+    var fields: [String] = []
+    for i in 0..<count {
+      var span = reader.spans[i]
+      if skipInitialSpace && i > 0 {
+        while span.start < span.end && reader.base[span.start] == 0x20 { span.start += 1 }
+      }
+      fields.append(try text(of: span, field: i + 1))
+    }
+    return HeldRow(line: reader.rowLine, fields: fields)
+  }
+
+  /// A blank row, a row with only its first field filled (in a table of three or more
+  /// columns), or one whose first field opens a total or an end: a footer perhaps.
+  @inline(__always)
+  func mayBeFooter(_ count: Int) -> Bool {
+    let spans = reader.spans
+    var i = 1
+    while i < count && spans[i].start == spans[i].end { i += 1 }
+    if i == count {
+      return count == 0 || spans[0].start == spans[0].end || width >= 3
+    }
+    return startsWithFooterWord()
+  }
+
+  /// Footer words a first field may open with (lower case), each followed by its end, a space or `:`.
+  static let footerWords: [[UInt8]] = ["total", "totals", "sum", "summe", "gesamt", "end of", "ende", "records", "anzahl"].map { Array($0.utf8) }
+
+  @inline(__always)
+  func startsWithFooterWord() -> Bool {
+    guard let first = reader.spans.first, first.start < first.end else { return false }
+    let b0 = reader.base[first.start] | 0x20
+    guard b0 == UInt8(ascii: "t") || b0 == UInt8(ascii: "s") || b0 == UInt8(ascii: "g") || b0 == UInt8(ascii: "e")
+      || b0 == UInt8(ascii: "r") || b0 == UInt8(ascii: "a")
+    else { return false }
+    let bytes = reader.bytes(of: first)
+    words: for word in Self.footerWords where bytes.count >= word.count {
+      for k in 0..<word.count where bytes[k] | 0x20 != word[k] && !(word[k] == 0x20 && bytes[k] == 0x20) { continue words }
+      if bytes.count == word.count { return true }
+      let next = bytes[word.count]
+      if next == 0x20 || next == UInt8(ascii: ":") { return true }
+    }
+    return false
+  }
+
+  /// The row is blank: no field holds anything but spaces.
+  func isBlankRow(_ count: Int) -> Bool {
+    for span in reader.spans where span.start < span.end {
+      for p in span.start..<span.end where reader.base[p] != 0x20 && reader.base[p] != 0x09 { return false }
+    }
     return true
+  }
+
+  /// The row reads like a footer line: `Key: value` alone in its first field, or a total.
+  func isFooterText() -> Bool {
+    if startsWithFooterWord() { return true }
+    let spans = reader.spans
+    guard let first = spans.first, first.start < first.end else { return false }
+    guard spans.dropFirst().allSatisfy({ $0.start == $0.end }) else { return false }
+    return PreambleMeta.split(String(decoding: reader.bytes(of: first), as: UTF8.self)) != nil
   }
 
   /// The error for a row of `count` fields under a header (or first row) of `width`.
@@ -136,8 +329,8 @@ public final class CSVExtractor {
   /// Rows wider than a one-field header most often mean the delimiter is not the one used,
   /// or a one-column file's values hold it (decimal commas): the fix is `-d`, not
   /// `--allow-ragged`, so the message says so.
-  func fieldCountError(_ count: Int) -> PLError {
-    let reference = options.header ? "header" : "first row"
+  func fieldCountError(_ count: Int, line: Int) -> PLError {
+    let reference = dialect.headerRows > 0 ? "header" : "first row"
     let fields = "\(count) field\(count == 1 ? "" : "s")"
     let message: String
     if width == 1 && count > 1 {
@@ -148,7 +341,7 @@ public final class CSVExtractor {
       let what = count > width ? "more" : "fewer"
       message = "\(fields), \(what) than the \(width) of the \(reference) (use --allow-ragged to keep such rows)"
     }
-    return PLError.malformed(source: sourceName, location: .line(reader.rowLine), message: message)
+    return PLError.malformed(source: sourceName, location: .line(line), message: message)
   }
 
   /// Keys for the extra fields of a ragged row: their column numbers, unless a header name
@@ -189,13 +382,26 @@ public final class CSVExtractor {
     guard span.hasDoubledQuotes else { return bytes }
     scratch.removeAll()
     var skipNext = false
+    let quote = reader.quote
+    if reader.backslashEscape {
+      var escaped = false
+      for b in bytes {
+        if !escaped && b == 0x5C {
+          escaped = true
+          continue
+        }
+        escaped = false
+        scratch.append(b)
+      }
+      return scratch.bytes
+    }
     for b in bytes {
       if skipNext {
         skipNext = false
         continue
       }
       scratch.append(b)
-      if b == UInt8(ascii: "\"") { skipNext = true }
+      if b == quote { skipNext = true }
     }
     return scratch.bytes
   }

@@ -26,7 +26,22 @@ public final class CSVReader {
   public private(set) var delimiter: UInt8
   /// True when the delimiter was detected rather than given.
   public let delimiterDetected: Bool
-  let quote = UInt8(ascii: "\"")
+  /// The quote character; `quoting` is false when fields are never quoted.
+  let quote: UInt8
+  let quoting: Bool
+  /// `\"` escapes a quote inside a quoted field (instead of `""`).
+  let backslashEscape: Bool
+  /// Lines starting with this byte are skipped as comments.
+  let comment: UInt8?
+  /// Splits lines at these character columns instead of at delimiters.
+  let fixedWidth: FixedWidthLayout?
+  /// The longest row read before giving up, in bytes.
+  public var maxRowBytes = CSVReader.defaultMaxRowBytes
+  public static let defaultMaxRowBytes = 16 << 20
+  /// Comment lines and lines skipped before the table, so far.
+  public private(set) var commentLines = 0
+  /// Field ranges of a fixed-width line, reused.
+  var fixedRanges: [Range<Int>] = []
 
   /// The fields of the row last returned.
   public private(set) var spans: [CSVSpan] = []
@@ -56,16 +71,29 @@ public final class CSVReader {
   }
 
   /// Reads from an input some of which may already have been read (to sniff its format).
-  public init(input: BlockBuffer, delimiter: UInt8?) throws(PLError) {
+  public convenience init(input: BlockBuffer, delimiter: UInt8?) throws(PLError) {
+    var dialect = TextDialect()
+    if let delimiter {
+      dialect.delimiter = delimiter
+    } else {
+      while !input.eof && input.end < 64 * 1024 { try input.fill() }
+      dialect.delimiter = CSVReader.detectDelimiter(in: input.bytes(input.start, input.end))
+    }
+    self.init(input: input, dialect: dialect, detected: delimiter == nil)
+  }
+
+  /// Reads rows as `dialect` says they are written (from its first line: see `skipLines`).
+  public init(input: BlockBuffer, dialect: TextDialect, detected: Bool) {
     self.source = input.source
     self.sourceName = input.source.name
     self.input = input
-    self.delimiter = delimiter ?? UInt8(ascii: ",")
-    delimiterDetected = delimiter == nil
-    if delimiter == nil {
-      while !input.eof && input.end < 64 * 1024 { try input.fill() }
-      self.delimiter = CSVReader.detectDelimiter(in: input.bytes(input.start, input.end))
-    }
+    delimiter = dialect.delimiter
+    delimiterDetected = detected
+    quote = dialect.quote ?? 0
+    quoting = dialect.quote != nil
+    backslashEscape = dialect.escape == .backslash
+    comment = dialect.comment
+    fixedWidth = dialect.fixedWidth
     stops[Int(self.delimiter)] = true
     stops[0x0A] = true
     stops[0x0D] = true
@@ -133,6 +161,16 @@ public final class CSVReader {
         try refill()
         continue
       }
+      if scan.position == nil, let comment, base[input.start] == comment {
+        guard try skipLine() else { return false }
+        commentLines += 1
+        continue
+      }
+      if fixedWidth != nil {
+        guard try nextFixedWidthRow() else { return false }
+        return true
+      }
+      if scan.position != nil && input.end - input.start > maxRowBytes { throw rowTooLong() }
       if let rowEnd = try parseRow() {
         rowLine = linesConsumed + 1
         linesConsumed += scan.lineEnds
@@ -142,6 +180,101 @@ public final class CSVReader {
       }
       if input.eof { return false }
       try refill()
+    }
+  }
+
+  /// Skips `count` lines without parsing them (the preamble above a table).
+  ///
+  /// - Returns: false when the input ends first.
+  public func skipLines(_ count: Int) throws(PLError) -> Bool {
+    for _ in 0..<max(count, 0) {
+      guard try skipLine() else { return false }
+    }
+    return true
+  }
+
+  /// Skips one line; false at the end of the input.
+  func skipLine() throws(PLError) -> Bool {
+    while true {
+      let base = self.base
+      var p = input.start
+      let end = input.end
+      if p >= end && input.eof { return false }
+      if let hit = memchr2(base + p, end - p) {
+        p = hit
+        if base[p] == 0x0D {
+          if p + 1 >= end && !input.eof {
+            try refillKeepingRow()
+            continue
+          }
+          if p + 1 < end && base[p + 1] == 0x0A { p += 1 }
+        }
+        input.start = p + 1
+        linesConsumed += 1
+        return true
+      }
+      if input.eof {
+        input.start = end
+        linesConsumed += 1
+        return true
+      }
+      if end - input.start > maxRowBytes { throw rowTooLong() }
+      try refillKeepingRow()
+    }
+  }
+
+  /// The offset of the first LF or CR in `count` bytes from `from`, or nil.
+  func memchr2(_ from: UnsafePointer<UInt8>, _ count: Int) -> Int? {
+    var i = 0
+    while i < count {
+      let b = from[i]
+      if b == 0x0A || b == 0x0D { return base.distance(to: from) + i }
+      i += 1
+    }
+    return nil
+  }
+
+  func refillKeepingRow() throws(PLError) {
+    try input.fill()
+  }
+
+  func rowTooLong() -> PLError {
+    PLError.malformed(
+      source: sourceName, location: .line(linesConsumed + 1),
+      message: "a row longer than \(maxRowBytes >> 20) MiB (no line end, or a quote left open?); --max-row-size raises the limit")
+  }
+
+  /// Reads the next line of a fixed-width table into `spans`: each field trimmed of spaces.
+  func nextFixedWidthRow() throws(PLError) -> Bool {
+    while true {
+      let base = self.base
+      let end = input.end
+      let p = input.start
+      var q = p
+      while q < end && base[q] != 0x0A && base[q] != 0x0D { q += 1 }
+      if q >= end && !input.eof {
+        if end - p > maxRowBytes { throw rowTooLong() }
+        try refillKeepingRow()
+        continue
+      }
+      if q + 1 >= end && q < end && base[q] == 0x0D && !input.eof {
+        try refillKeepingRow()
+        continue
+      }
+      if p >= end && input.eof { return false }
+      fixedWidth!.split(UnsafeBufferPointer(start: base + p, count: q - p), into: &fixedRanges)
+      spans.removeAll(keepingCapacity: true)
+      for r in fixedRanges { spans.append(CSVSpan(start: p + r.lowerBound, end: p + r.upperBound, hasDoubledQuotes: false)) }
+      rowLine = linesConsumed + 1
+      linesConsumed += 1
+      var next = q
+      if next < end {
+        next += (base[next] == 0x0D && next + 1 < end && base[next + 1] == 0x0A) ? 2 : 1
+      }
+      input.start = next
+      lastRowQuoted = false
+      if q == p { continue }
+      return true
     }
   }
 
@@ -237,7 +370,14 @@ public final class CSVReader {
     }
     while true {
       if place == .fieldStart {
-        if p < end && base[p] == quote {
+        // Spaces before a quote (`a, "b"`) are no part of the field.
+        if quoting && p < end && base[p] == 0x20 && delimiter != 0x20 {
+          var q = p
+          while q < end && base[q] == 0x20 { q += 1 }
+          if q >= end && !eof { return suspend() }
+          if q < end && base[q] == quote { p = q }
+        }
+        if quoting && p < end && base[p] == quote {
           lastRowQuoted = true
           p += 1
           place = .quoted
@@ -269,6 +409,22 @@ public final class CSVReader {
           let qi = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
           lineEnds += countLineEnds(p, qi)
           p = qi
+          if backslashEscape {
+            // A quote after an odd number of backslashes is part of the field.
+            var k = qi - 1
+            var backslashes = 0
+            while k >= fieldStart && base[k] == 0x5C {
+              backslashes += 1
+              k -= 1
+            }
+            if backslashes % 2 == 1 {
+              doubled = true
+              p = qi + 1
+              continue
+            }
+            if backslashes > 0 { doubled = true }
+            break
+          }
           // Whether the quote is doubled is known only once the next byte is.
           if qi + 1 >= end && !eof { return suspend() }
           guard qi + 1 < end && base[qi + 1] == quote else { break }
@@ -289,6 +445,9 @@ public final class CSVReader {
         return next
       case .needMore:
         return suspend()
+      case .other(0x20), .other(0x09):
+        // Spaces between a closing quote and the delimiter belong to nothing.
+        p += 1
       case .other(let c):
         throw PLError.malformed(
           source: sourceName, location: .line(linesConsumed + 1 + lineEnds),
