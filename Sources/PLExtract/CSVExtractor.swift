@@ -81,6 +81,8 @@ public final class CSVExtractor {
   struct HeldRow {
     var line: Int
     var fields: [String]
+    /// Reads like a footer line: a few words short of the table's width, or a total.
+    var footerLike = false
   }
 
   /// Reads delimited text as `options` says, detecting what it does not say from the first
@@ -167,11 +169,16 @@ public final class CSVExtractor {
         return true
       }
       guard try reader.nextRow() else {
-        // Rows held back at the end of the input are its footer.
-        for row in held { footer.add(cells: row.fields) }
-        footerLines += held.count
+        // Rows held back at the end of the input are its footer, from the last one that
+        // could not be a footer line on; the rows up to that one are data (or errors).
+        guard !held.isEmpty else { return false }
+        let data = (held.lastIndex { !$0.footerLike } ?? -1) + 1
+        for row in held[data...] { footer.add(cells: row.fields) }
+        footerLines += held.count - data
+        pending = Array(held[..<data])
         held.removeAll()
-        return false
+        if pending.isEmpty { return false }
+        continue
       }
       var count = reader.spans.count
       if trailingDelimiter && count == width + 1 && reader.spans[count - 1].start == reader.spans[count - 1].end { count -= 1 }
@@ -271,7 +278,13 @@ public final class CSVExtractor {
       }
       fields.append(try text(of: span, field: i + 1))
     }
-    return HeldRow(line: reader.rowLine, fields: fields)
+    // `Key: value` in the first field and little else; a first field like a row's (`C`, `S-12`)
+    // makes a short row data cut short, not a footer.
+    let filled = fields.filter { !$0.isEmpty }
+    let footerLike =
+      startsWithFooterWord()
+      || (count <= width && filled.count <= 2 && filled.first.map { PreambleMeta.split($0) != nil } == true)
+    return HeldRow(line: reader.rowLine, fields: fields, footerLike: footerLike)
   }
 
   /// A blank row, a row with only its first field filled (in a table of three or more

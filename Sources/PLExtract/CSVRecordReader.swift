@@ -56,11 +56,34 @@ public final class CSVRecordReader: RecordReader, CompactLineSource, ResumableSo
   public var recordCount: Int { extractor.recordCount }
 
   public var details: [Field] {
-    [
-      Field("format", .string(formatName)),
-      Field("delimiter", .string(String(Character(Unicode.Scalar(extractor.delimiter))))),
-      Field("delimiter_detected", .bool(extractor.delimiterDetected)),
-    ]
+    [Field("format", .string(formatName)), Field("delimiter_detected", .bool(extractor.delimiterDetected))]
+      + extractor.decisions
+  }
+
+  /// What the sniffer was unsure of, as sentences.
+  public var warnings: [String] { extractor.report?.warnings ?? [] }
+
+  /// Reads the rest of the input without handing out records, for `--detect` and `--mode
+  /// meta`: the footer is known only at the end.
+  ///
+  /// - Returns: the rows read and the first bad row's error, if any (reading goes on past bad rows).
+  public func readThrough() throws(PLError) -> (rows: Int, firstError: PLError?) {
+    var firstError: PLError?
+    var lastError: PLError?
+    let sink = ByteBuffer(capacity: 1 << 12)
+    while true {
+      do throws(PLError) {
+        sink.removeAll()
+        guard try readLine(into: sink) != nil else { break }
+      } catch {
+        guard case .malformed = error else { throw error }
+        // A row the reader can read past comes once; an error that repeats ends the input.
+        if let last = lastError, last.description == error.description { break }
+        if firstError == nil { firstError = error }
+        lastError = error
+      }
+    }
+    return (recordCount, firstError)
   }
 
   /// Writes the next record into `line`, without its newline; false at the end.

@@ -47,6 +47,9 @@ public enum DialectSniffer {
     UInt8(ascii: "+"), UInt8(ascii: "^"), 0x20,
   ]
 
+  /// The delimiters of most tables; the others need more evidence.
+  static let primaryDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: "|")]
+
   struct Candidate {
     var delimiter: UInt8
     var quote: UInt8?
@@ -66,8 +69,8 @@ public enum DialectSniffer {
     dialect.comment = comment
     var report = SniffReport(dialect: dialect, lineEnding: lineEnding(sample))
 
-    if let widths = overrides.widths {
-      dialect.fixedWidth = FixedWidthLayout(widths: widths)
+    if let layout = overrides.layout {
+      dialect.fixedWidth = layout
       report.dialect = overrides.apply(to: dialect)
       analyzeFixedWidth(sample, complete: complete, layout: dialect.fixedWidth!, firstLine: nil, report: &report, overrides: overrides)
       return report
@@ -75,14 +78,15 @@ public enum DialectSniffer {
 
     var candidates: [Candidate] = []
     let present = Set(sample)
-    let delimiterChoices = overrides.delimiter.map { [$0] } ?? delimiters.filter { present.contains($0) }
+    // `,` always competes: a file of one column has no delimiter in it at all.
+    let delimiterChoices = overrides.delimiter.map { [$0] } ?? delimiters.filter { present.contains($0) || $0 == UInt8(ascii: ",") }
     // `"` first: when no quote occurs, it splits like none and wins the tie.
     var quoteChoices: [UInt8?] = [UInt8(ascii: "\"")]
     if present.contains(UInt8(ascii: "'")) { quoteChoices.append(UInt8(ascii: "'")) }
     quoteChoices.append(nil)
     if let quote = overrides.quote { quoteChoices = [quote] }
     let backslash = present.contains(0x5C)
-    for delimiter in delimiterChoices.isEmpty ? [UInt8(ascii: ",")] : delimiterChoices {
+    for delimiter in delimiterChoices {
       for quote in quoteChoices {
         var escapes: [TextDialect.Escape] = overrides.escape.map { [$0] } ?? [.doubled]
         if overrides.escape == nil, backslash, let quote, hasBackslashQuote(sample, quote) { escapes.append(.backslash) }
@@ -94,7 +98,8 @@ public enum DialectSniffer {
       }
     }
     var best = candidates[0]
-    for c in candidates.dropFirst() where c.score > best.score * 1.000001 { best = c }
+    // Quoting off must do clearly better than quoting on to be believed.
+    for c in candidates.dropFirst() where c.score > best.score * (c.quote == nil && best.quote != nil ? 1.1 : 1.000001) { best = c }
     let runnerUp = candidates.filter { $0.delimiter != best.delimiter }.max { $0.score < $1.score }
     dialect.delimiter = best.delimiter
     dialect.quote = best.quote
@@ -173,6 +178,12 @@ public enum DialectSniffer {
       pattern += Double(count) * max(0.01, Double(width - 1) / Double(width))
     }
     pattern /= Double(widthCounts.count)
+    // Space and the rarer delimiters split prose and markup too: they need a table of three
+    // rows or more to be believed.
+    if !primaryDelimiters.contains(delimiter) {
+      let modal = widthCounts.filter { $0.key >= 2 }.map(\.value).max() ?? 0
+      if modal < 3 { pattern *= 0.001 }
+    }
     let types = cells == 0 ? 1e-6 : max(1e-6, Double(clean) / Double(cells))
     return pattern * types
   }

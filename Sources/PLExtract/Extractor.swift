@@ -10,6 +10,12 @@ public struct ExtractPlan: Sendable {
   public var errorPolicy: ErrorPolicy
   /// The encoding of the inputs (an iconv name), or nil to detect it.
   public var encoding: String?
+  /// What to write: records, or one object per input.
+  public var mode = ExtractMode.records
+  /// Saved `--detect` objects to read inputs by (`--dialect`): by source name, and the one to
+  /// use for any input when the file holds a single object.
+  public var dialects: [String: [Field]] = [:]
+  public var defaultDialect: [Field]?
 
   public init(
     inputs: [String], format: InputFormat = .auto, csv: CSVOptions = CSVOptions(), includeMeta: Bool = true,
@@ -23,11 +29,41 @@ public struct ExtractPlan: Sendable {
     self.errorPolicy = errorPolicy
   }
 
+  /// Reads saved `--detect` objects (NDJSON: one per input) for `--dialect`.
+  ///
+  /// - Throws: `PLError.usage` naming the file when it cannot be read or holds no object.
+  public mutating func loadDialects(from path: String) throws(PLError) {
+    let stream: FileStream
+    do throws(PLError) { stream = try FileStream(path: path) } catch { throw PLError.usage("--dialect \(path): \(error.description)") }
+    let reader = NDJSONReader(input: BlockBuffer(source: stream))
+    var objects: [[Field]] = []
+    do throws(PLError) {
+      while let record = try reader.next() { objects.append(record.fields) }
+    } catch {
+      throw PLError.usage("--dialect \(path): \(error.description)")
+    }
+    guard !objects.isEmpty else { throw PLError.usage("--dialect \(path): no object in the file (save the output of pl-extract --detect)") }
+    for object in objects {
+      if let source = object[key: "source"]?.stringValue { dialects[source] = object }
+    }
+    if objects.count == 1 { defaultDialect = objects[0] }
+  }
+
   var readerOptions: ReaderOptions {
     var options = ReaderOptions(csv: csv, includeMeta: includeMeta)
     if format == .tsv && options.csv.delimiter == nil { options.csv.delimiter = 0x09 }
     return options
   }
+}
+
+/// What pl-extract writes for each input.
+public enum ExtractMode: String, Sendable, CaseIterable {
+  /// Its records (the default).
+  case records
+  /// One object of what the text's preamble and footer say (`--mode meta`).
+  case meta
+  /// One object of every decision about the input (`--detect`), which `--dialect` reads back.
+  case detect
 }
 
 /// Told about each source as it is read, so the command can count, hash and show progress.
@@ -41,6 +77,8 @@ public protocol ExtractObserver: AnyObject {
   func sourceFinished(_ source: any ByteStream, records: Int, details: [Field])
   /// A bad record or input was passed over (`--on-error skip`).
   func skipped(_ error: PLError)
+  /// A decision made with little confidence, as a sentence naming the input.
+  func warning(_ message: String)
 }
 
 /// Runs an `ExtractPlan`: each input in turn, through its reader, into `sink`.
@@ -81,12 +119,48 @@ public final class Extractor {
     let stream = try FileStream(path: path)
     observer?.sourceOpened(stream)
     let (reader, encoding) = try openReader(for: path, stream: stream)
+    if let text = reader as? CSVRecordReader {
+      for warning in text.warnings { observer?.warning("\(stream.name): \(warning)") }
+    }
     pipeline.onProgress = { [weak observer, unowned stream] records in
       observer?.recordsRead(records, bytesRead: stream.bytesRead)
     }
-    try pipeline.run(reader)
-    observer?.sourceFinished(
-      stream, records: reader.recordCount, details: reader.details + [Field("encoding", .string(encoding ?? "UTF-8"))])
+    func details() -> [Field] {
+      var details = reader.details
+      details.insert(Field("encoding", .string(encoding ?? "UTF-8")), at: min(1, details.count))
+      return details
+    }
+    switch plan.mode {
+    case .records:
+      try pipeline.run(reader)
+    case .detect, .meta:
+      var firstError: PLError?
+      var rows = 0
+      if let text = reader as? CSVRecordReader {
+        (rows, firstError) = try text.readThrough()
+      } else {
+        while try reader.next() != nil { rows += 1 }
+      }
+      var record = Record()
+      if plan.mode == .detect {
+        record.fields = [Field("source", .string(stream.name))] + details() + [Field("records", .integer(rows))]
+        if let firstError { record.fields.append(Field("first_error", .string(firstError.description))) }
+      } else {
+        let keep: Set<String> = ["meta", "preamble", "footer", "footer_text", "columns"]
+        record.fields = details().filter { keep.contains($0.key) }
+      }
+      if plan.includeMeta { record.meta = [Field(MetaKey.source, .string(stream.name))] }
+      try pipeline.run(RecordList([record], sourceName: stream.name))
+    }
+    observer?.sourceFinished(stream, records: reader.recordCount, details: details())
+  }
+
+  /// The decisions given for `path`: a replayed `--detect` object, then the flags over it.
+  func overrides(for path: String) throws(PLError) -> (DialectOverrides, String?) {
+    guard let saved = plan.dialects[path] ?? plan.defaultDialect else { return (plan.csv.overrides, plan.encoding) }
+    var merged = try DialectOverrides(report: saved)
+    merged.merge(plan.csv.overrides)
+    return (merged, plan.encoding ?? saved[key: "encoding"]?.stringValue)
   }
 
   /// The reader `--format` names, or else the one the content and name choose, over the
@@ -96,16 +170,17 @@ public final class Extractor {
   ///
   /// - Returns: the reader and the encoding converted from (nil for UTF-8).
   func openReader(for path: String, stream: FileStream) throws(PLError) -> (any RecordReader, String?) {
+    let (overrides, told) = try overrides(for: path)
     var input = BlockBuffer(source: stream)
     try fillHead(input)
     // Detection is off when told the encoding, and when a UTF-8 byte-order mark (skipped by
     // the buffer) declares it.
     let detected =
-      plan.encoding == nil && !input.skippedByteOrderMark
+      told == nil && !input.skippedByteOrderMark
       ? TextEncoding.detect(input.bytes(0, input.end), complete: input.eof) : nil
     // Converted before a reader is chosen: an encoding told, or UTF-16, whose bytes say
     // nothing to the readers' sniffing.
-    var encoding = plan.encoding.flatMap { TextEncoding.isUTF8($0) ? nil : $0 }
+    var encoding = told.flatMap { TextEncoding.isUTF8($0) ? nil : $0 }
     if encoding == nil, let utf16 = detected, utf16.hasPrefix("UTF-16") { encoding = utf16 }
     if let encoding { input = try transcoded(input, from: encoding, stream: stream) }
     let reader = try chooseReader(for: path, input: input)
@@ -115,7 +190,10 @@ public final class Extractor {
       input = try transcoded(input, from: legacy, stream: stream)
       encoding = legacy
     }
-    return (try reader.init(input: input, options: plan.readerOptions), encoding)
+    var options = plan.readerOptions
+    options.csv.overrides = overrides
+    if plan.format == .tsv && options.csv.delimiter == nil { options.csv.delimiter = 0x09 }
+    return (try reader.init(input: input, options: options), encoding)
   }
 
   /// The reader `--format` names, or else the one the content and name of the input choose.
@@ -163,4 +241,17 @@ extension PLError {
     default: return false
     }
   }
+}
+
+/// A few records made in memory (the objects of `--detect` and `--mode meta`).
+final class RecordList: RecordSource {
+  var records: [Record]
+  let sourceName: String
+
+  init(_ records: [Record], sourceName: String) {
+    self.records = records.reversed()
+    self.sourceName = sourceName
+  }
+
+  func next() throws(PLError) -> Record? { records.popLast() }
 }

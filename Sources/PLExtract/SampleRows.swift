@@ -76,7 +76,13 @@ enum SampleRows {
               r += 1
             }
             if !closed {
+              // Cut by the end of the sample inside a quoted field (a long value): the row
+              // counts with the fields it has, the open one included.
               cut = true
+              if !complete {
+                fields.append(SampleField(range: (q + 1)..<n, quoted: true, escaped: escaped))
+                rows.append(SampleRow(line: rowLine, endLine: line, fields: fields))
+              }
               break rowLoop
             }
             fields.append(SampleField(range: (q + 1)..<r, quoted: true, escaped: escaped))

@@ -29,6 +29,8 @@ struct TableShape {
     for row in rows where row.fields.count >= 2 { counts[row.fields.count, default: 0] += 1 }
     width = counts.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key ?? 1
     start = findStart()
+    // Rows of values above the start mean a ragged table, not a preamble: nothing is skipped.
+    if rows[..<start].contains(where: isValueRow) { start = 0 }
     analyzeHeader()
   }
 
@@ -50,11 +52,24 @@ struct TableShape {
   func findStart() -> Int {
     guard width >= 2 else { return 0 }
     let need = width <= 2 ? width : max(2, (width + 1) / 2)
+    // The rows after a header or a first data row are filled like it; a preamble's are sparse.
     for i in rows.indices where rows[i].fields.count == width && filled(rows[i]) >= need {
-      let after = rows[(i + 1)...].prefix(10)
-      if after.isEmpty || after.filter({ $0.fields.count == width }).count * 10 >= after.count * 6 { return i }
+      let after = rows[(i + 1)...].prefix(5)
+      if after.isEmpty || after.filter({ filled($0) >= need }).count * 2 >= after.count { return i }
     }
     return rows.firstIndex { $0.fields.count == width } ?? 0
+  }
+
+  /// A row of values only (numbers, dates: two or more) is data, never preamble.
+  func isValueRow(_ row: SampleRow) -> Bool {
+    var values = 0
+    for j in row.fields.indices {
+      let t = type(row, j)
+      if t == .empty { continue }
+      guard t.isValueLike else { return false }
+      values += 1
+    }
+    return values >= 2
   }
 
   /// The dominant type of each column over `data`, ignoring empty cells (`.empty` when all are).
@@ -90,7 +105,7 @@ struct TableShape {
     if data.isEmpty {
       // A lone row: a header when it is all text.
       headerRows = (0..<first.fields.count).allSatisfy { [.text, .empty].contains(type(first, $0)) } ? 1 : 0
-      headerConfidence = 0.5
+      headerConfidence = 0.8
     } else if headerish > 0 && headerish >= dataish {
       headerRows = 1
       headerConfidence = dataish == 0 ? 1 : 0.6
@@ -107,7 +122,17 @@ struct TableShape {
         if data.contains(where: { j < $0.fields.count && text($0, j) == name }) { distinct = false }
       }
       headerRows = distinct ? 1 : 0
-      headerConfidence = 0.6
+      headerConfidence = distinct ? 0.8 : 0.6
+    }
+    // A lone text line right above a table without a header is its header, whatever its width:
+    // `Value` over `1,5` is a column of decimal commas, not a title over two columns.
+    if headerRows == 0 && start > 0 {
+      let above = rows[start - 1]
+      if above.endLine + 1 == first.line && (0..<above.fields.count).allSatisfy({ [.text, .empty].contains(type(above, $0)) }) {
+        start -= 1
+        headerRows = 1
+        headerConfidence = 0.5
+      }
     }
     guard headerRows == 1 else {
       findTrailingAndSpaces()
@@ -118,14 +143,16 @@ struct TableShape {
     while headerRows < 3 && next < rows.count && rows[next].fields.count == width
       && rows[next].line == rows[next - 1].endLine + 1
     {
-      let below = columnTypes(rows[(next + 1)...].prefix(40))
-      var textOverValues = 0
-      var valueOverValues = 0
+      let data = rows[(next + 1)...].prefix(40)
+      guard data.count >= 2 else { break }
+      let below = columnTypes(data)
+      var unitsOverValues = 0
+      var otherOverValues = 0
       for j in 0..<width where below[j].isValueLike {
         let t = type(rows[next], j)
-        if t == .text { textOverValues += 1 } else if t != .empty { valueOverValues += 1 }
+        if t == .text && Self.looksLikeUnit(text(rows[next], j)) { unitsOverValues += 1 } else if t != .empty { otherOverValues += 1 }
       }
-      guard textOverValues > 0 && valueOverValues == 0 else { break }
+      guard unitsOverValues > 0 && otherOverValues == 0 else { break }
       headerRows += 1
       next += 1
     }
@@ -139,6 +166,20 @@ struct TableShape {
     }
     findTrailingAndSpaces()
   }
+
+  /// Units as a units row prints them: `%`, `mg/100 g`, `(°C)`, `[g]`, `KbE/g`, `ppm`.
+  static func looksLikeUnit(_ text: String) -> Bool {
+    guard !text.isEmpty, text.count <= 16, !text.contains("\n"), !text.contains("\r") else { return false }
+    if (text.hasPrefix("(") && text.hasSuffix(")")) || (text.hasPrefix("[") && text.hasSuffix("]")) { return true }
+    if text.contains(where: { "%°µ‰/".contains($0) }) { return true }
+    return unitWords.contains(text.lowercased())
+  }
+
+  static let unitWords: Set<String> = [
+    "g", "mg", "kg", "µg", "ug", "ng", "ml", "l", "µl", "s", "sec", "min", "h", "d", "ppm", "ppb", "bar", "mbar", "psi",
+    "rpm", "mv", "v", "a", "pa", "kpa", "mpa", "n", "j", "kj", "kcal", "cal", "cfu", "kbe", "k", "degc", "degf", "c", "f",
+    "ph", "aw", "nm", "mm", "cm", "m", "hz", "w", "kw", "ms", "ns", "mol", "mmol", "-", "unit", "units", "einheit",
+  ]
 
   /// Labels that are not a key/value prefix: some filled cell comes after an empty one.
   func isGroupRow(_ row: SampleRow) -> Bool {

@@ -67,7 +67,8 @@ public struct DialectOverrides: Sendable, Equatable {
   /// `.some(nil)` turns quoting off (`--quote none`).
   public var quote: UInt8??
   public var escape: TextDialect.Escape?
-  public var comment: UInt8?
+  /// `.some(nil)`: no comment lines.
+  public var comment: UInt8??
   /// The 1-based line of the (first) header row (`--header-row N`).
   public var headerLine: Int?
   /// Header rows (`--header-rows N`; `--no-header` is 0).
@@ -76,10 +77,44 @@ public struct DialectOverrides: Sendable, Equatable {
   public var skip: Int?
   /// Column widths of a fixed-width table (`--widths`).
   public var widths: [Int]?
+  /// Column starts of a fixed-width table (a replayed `--detect` report).
+  public var fixedStarts: [Int]?
+  public var skipInitialSpace: Bool?
+  public var trailingDelimiter: Bool?
+
+  /// The fixed-width layout given, if one is.
+  public var layout: FixedWidthLayout? {
+    if let widths { return FixedWidthLayout(widths: widths) }
+    return fixedStarts.map { FixedWidthLayout(starts: $0) }
+  }
 
   public init() {}
 
   public var isEmpty: Bool { self == DialectOverrides() }
+
+  /// Takes every decision `other` makes over this one's.
+  public mutating func merge(_ other: DialectOverrides) {
+    if let v = other.delimiter {
+      delimiter = v
+      widths = nil
+      fixedStarts = nil
+    }
+    if let v = other.quote { quote = v }
+    if let v = other.escape { escape = v }
+    if let v = other.comment { comment = v }
+    if let v = other.headerLine {
+      headerLine = v
+      skip = nil
+    }
+    if let v = other.headerRows { headerRows = v }
+    if let v = other.skip {
+      skip = v
+      headerLine = nil
+    }
+    if let v = other.widths { widths = v }
+    if let v = other.skipInitialSpace { skipInitialSpace = v }
+    if let v = other.trailingDelimiter { trailingDelimiter = v }
+  }
 
   /// `dialect` with these decisions put in.
   public func apply(to dialect: TextDialect) -> TextDialect {
@@ -94,7 +129,9 @@ public struct DialectOverrides: Sendable, Equatable {
     if let skip { d.tableLine = skip + 1 }
     if let headerLine { d.tableLine = headerLine }
     if let headerRows { d.headerRows = headerRows }
-    if let widths { d.fixedWidth = FixedWidthLayout(widths: widths) }
+    if let layout { d.fixedWidth = layout }
+    if let skipInitialSpace { d.skipInitialSpace = skipInitialSpace }
+    if let trailingDelimiter { d.trailingDelimiter = trailingDelimiter }
     return d
   }
 }

@@ -30,8 +30,43 @@ struct ExtractCommand: ParsableCommand {
     help: ArgumentHelp("Field delimiter of CSV input: one ASCII character, or tab, comma, semicolon, pipe (default: detected among , ; tab |).", valueName: "CHAR"))
   var delimiter: DelimiterArgument?
 
-  @Flag(name: .customLong("no-header"), help: "CSV input has no header row; keys are the column numbers 1, 2, ….")
+  @Option(
+    help: ArgumentHelp(
+      "Quote character of CSV input: \" or ', or none (default: detected).", valueName: "CHAR|none"))
+  var quote: QuoteArgument?
+
+  @Option(help: ArgumentHelp("How a quote is escaped inside a quoted field: doubled (\"\") or backslash (\\\") (default: detected).", valueName: "doubled|backslash"))
+  var escape: EscapeArgument?
+
+  @Option(name: .customLong("header-row"), help: ArgumentHelp("The line of the (first) header row; the lines above it are the preamble (default: detected).", valueName: "N"))
+  var headerRow: Int?
+
+  @Option(name: .customLong("header-rows"), help: ArgumentHelp("How many rows the header has, 0 to 3: names, then units; three rows are groups, names, units (default: detected).", valueName: "N"))
+  var headerRows: Int?
+
+  @Option(help: ArgumentHelp("Skip the first N lines: the table (its header) starts on line N+1 (default: detected).", valueName: "N"))
+  var skip: Int?
+
+  @Flag(name: .customLong("no-header"), help: "The table has no header row; keys are the column numbers 1, 2, ….")
   var noHeader = false
+
+  @Option(help: ArgumentHelp("Lines starting with CHAR are comments, skipped wherever they are (default: # when lines start with it).", valueName: "CHAR"))
+  var comment: String?
+
+  @Option(help: ArgumentHelp("Read a fixed-width table with these column widths, in characters (the last column runs to the end of the line).", valueName: "W,W,…"))
+  var widths: String?
+
+  @Flag(help: "Print one JSON object per input with every decision about it (encoding, dialect, preamble, header, footer, confidence) instead of its records; save it for --dialect.")
+  var detect = false
+
+  @Option(help: ArgumentHelp("Read inputs with the decisions of a saved --detect output (one object per input, matched by source; a single object applies to every input). Flags override single decisions.", valueName: "FILE"))
+  var dialect: String?
+
+  @Option(help: ArgumentHelp("What to write: records (the default), or meta: one object per input with its preamble's key/values and other lines, its footer and its columns.", valueName: "records|meta"))
+  var mode: ModeArgument = .records
+
+  @Option(name: .customLong("max-row-size"), help: ArgumentHelp("The longest row or line read before giving up, in bytes, with K, M or G (default 16M).", valueName: "SIZE"))
+  var maxRowSize: SizeArgument?
 
   @Flag(
     name: .customLong("allow-ragged"),
@@ -54,17 +89,42 @@ struct ExtractCommand: ParsableCommand {
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
+    if let headerRows, !(0...3).contains(headerRows) { throw ValidationError("--header-rows takes 0 to 3.") }
+    if let headerRow, headerRow < 1 { throw ValidationError("--header-row takes a line number from 1.") }
+    if let skip, skip < 0 { throw ValidationError("--skip takes a number of lines from 0.") }
+    if noHeader && (headerRows ?? 0) > 0 { throw ValidationError("--no-header and --header-rows \(headerRows!) contradict each other.") }
+    if let comment, TextDialect.delimiter(named: comment) == nil || comment.utf8.count != 1 {
+      throw ValidationError("--comment takes one ASCII character.")
+    }
+    if let widths, parsedWidths(widths) == nil { throw ValidationError("--widths takes column widths such as 10,8,12.") }
     if files.isEmpty && Terminal().stdinIsTerminal {
       throw ValidationError("no input: give FILE arguments, or pipe data into standard input.")
     }
   }
 
+  func parsedWidths(_ text: String) -> [Int]? {
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.filter { $0 != " " }) }
+    guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+    return parts.map { $0! }
+  }
+
   func run() throws {
-    let plan = ExtractPlan(
-      inputs: files, format: format.value,
-      csv: CSVOptions(delimiter: delimiter?.byte, header: !noHeader, allowRagged: allowRagged),
+    var csv = CSVOptions(delimiter: delimiter?.byte, header: !noHeader, allowRagged: allowRagged)
+    if let quote { csv.overrides.quote = .some(quote.value) }
+    csv.overrides.escape = escape?.value
+    csv.overrides.headerLine = headerRow
+    if let headerRows { csv.overrides.headerRows = headerRows }
+    csv.overrides.skip = skip
+    if let comment { csv.overrides.comment = .some(comment.utf8.first) }
+    csv.overrides.widths = widths.flatMap(parsedWidths)
+    if let maxRowSize { csv.maxRowBytes = maxRowSize.bytes }
+    var plan = ExtractPlan(
+      inputs: files, format: format.value, csv: csv,
       includeMeta: !common.noMeta, errorPolicy: onError.value, encoding: encoding)
+    plan.mode = detect ? .detect : mode.value
+    let dialectFile = dialect
     try ToolRunner(tool: "pl-extract", options: common).run { context throws(PLError) in
+      if let dialectFile { try plan.loadDialects(from: dialectFile) }
       let observer = ExtractProgress(context: context, plan: plan)
       let sink = NDJSONSink(stream: context.openRecordOutput(), includeMeta: plan.includeMeta)
       let extractor = Extractor(plan: plan, sink: sink, observer: observer)
@@ -92,6 +152,10 @@ final class ExtractProgress: ExtractObserver {
 
   func recordsRead(_ records: Int, bytesRead: Int) {
     context.progress.update(bytes: bytesBefore + bytesRead, records: records)
+  }
+
+  func warning(_ message: String) {
+    context.warn(message)
   }
 
   func skipped(_ error: PLError) {
@@ -142,5 +206,59 @@ struct DelimiterArgument: ExpressibleByArgument {
       else { return nil }
       byte = b
     }
+  }
+}
+
+/// `--quote`: a quote character, or none.
+struct QuoteArgument: ExpressibleByArgument {
+  let value: UInt8?
+  init?(argument: String) {
+    switch argument.lowercased() {
+    case "none", "": value = nil
+    case "\"", "double": value = UInt8(ascii: "\"")
+    case "'", "single": value = UInt8(ascii: "'")
+    default:
+      guard argument.utf8.count == 1, let b = argument.utf8.first, b > 0x20, b < 0x7F else { return nil }
+      value = b
+    }
+  }
+}
+
+/// `--escape`: doubled or backslash.
+struct EscapeArgument: ExpressibleByArgument {
+  let value: TextDialect.Escape
+  init?(argument: String) {
+    guard let escape = TextDialect.Escape(rawValue: argument.lowercased()) else { return nil }
+    value = escape
+  }
+  static var allValueStrings: [String] { ["doubled", "backslash"] }
+}
+
+/// `--mode`: records or meta.
+struct ModeArgument: ExpressibleByArgument {
+  let value: ExtractMode
+  init?(argument: String) {
+    switch argument.lowercased() {
+    case "records": value = .records
+    case "meta": value = .meta
+    default: return nil
+    }
+  }
+  static let records = ModeArgument(argument: "records")!
+  static var allValueStrings: [String] { ["records", "meta"] }
+}
+
+/// A size in bytes: `1048576`, `64K`, `16M`, `1G`.
+struct SizeArgument: ExpressibleByArgument {
+  let bytes: Int
+  init?(argument: String) {
+    var digits = argument.uppercased()
+    var scale = 1
+    if let last = digits.last, let s = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30][String(last)] {
+      scale = s
+      digits.removeLast()
+    }
+    guard let n = Int(digits), n > 0, n <= Int.max / scale else { return nil }
+    bytes = n * scale
   }
 }

@@ -26,6 +26,8 @@ import Testing
     var skips: [PLError] = []
     func recordsRead(_ records: Int, bytesRead: Int) {}
     func skipped(_ error: PLError) { skips.append(error) }
+    var warnings: [String] = []
+    func warning(_ message: String) { warnings.append(message) }
     func sourceFinished(_ source: any ByteStream, records: Int, details: [Field]) { finished.append((source.name, records, details)) }
   }
 
