@@ -322,6 +322,8 @@ public final class CSVExtractor {
 
   /// The row is blank: no field holds anything but spaces.
   func isBlankRow(_ count: Int) -> Bool {
+    // `""` is a value, empty but given.
+    if reader.lastRowQuoted { return false }
     for span in reader.spans where span.start < span.end {
       for p in span.start..<span.end where reader.base[p] != 0x20 && reader.base[p] != 0x09 { return false }
     }

@@ -92,6 +92,13 @@ public enum DialectSniffer {
         if overrides.escape == nil, backslash, let quote, hasBackslashQuote(sample, quote) { escapes.append(.backslash) }
         for escape in escapes {
           let rows = SampleRows.parse(sample, delimiter: delimiter, quote: quote, escape: escape, comment: comment, complete: complete)
+          // A field that opens with `"` means quoting, even when a quote is left open (which
+          // the reader then reports by line): quoting off is no way out of that.
+          if quote == nil && overrides.quote == nil && rows.contains(where: { row in
+            !row.isComment && row.fields.contains { !$0.range.isEmpty && sample[$0.range.lowerBound] == UInt8(ascii: "\"") }
+          }) {
+            continue
+          }
           let score = self.score(rows, sample, delimiter: delimiter, quote: quote)
           candidates.append(Candidate(delimiter: delimiter, quote: quote, escape: escape, score: score, rows: rows))
         }
@@ -167,9 +174,9 @@ public enum DialectSniffer {
     var cells = 0
     for row in rows where !row.isComment && !row.isBlank(s) {
       widthCounts[row.fields.count, default: 0] += 1
-      for f in row.fields where !f.range.isEmpty {
+      for f in row.fields where !f.range.isEmpty || f.malformed {
         cells += 1
-        if isClean(s[f.range], quoted: f.quoted, delimiter: delimiter, quote: quote) { clean += 1 }
+        if !f.malformed && isClean(s[f.range], quoted: f.quoted, delimiter: delimiter, quote: quote) { clean += 1 }
       }
     }
     guard !widthCounts.isEmpty else { return 0 }

@@ -4,6 +4,8 @@ struct SampleField {
   var quoted: Bool
   /// Holds escapes still to undo (doubled quotes or backslashes).
   var escaped: Bool
+  /// Text follows its closing quote: the dialect does not fit this field.
+  var malformed = false
 }
 
 /// A row of the sample under one candidate dialect.
@@ -85,10 +87,15 @@ enum SampleRows {
               }
               break rowLoop
             }
-            fields.append(SampleField(range: (q + 1)..<r, quoted: true, escaped: escaped))
+            var field = SampleField(range: (q + 1)..<r, quoted: true, escaped: escaped)
             p = r + 1
-            // Spaces (or stray text) up to the delimiter or the line end belong to nothing.
-            while p < n && s[p] != delimiter && s[p] != 0x0A && s[p] != 0x0D { p += 1 }
+            // Spaces up to the delimiter or the line end belong to nothing; other text is a
+            // sign of the wrong quote or escape.
+            while p < n && s[p] != delimiter && s[p] != 0x0A && s[p] != 0x0D {
+              if s[p] != 0x20 && s[p] != 0x09 { field.malformed = true }
+              p += 1
+            }
+            fields.append(field)
           } else {
             q = p
             while q < n && s[q] != delimiter && s[q] != 0x0A && s[q] != 0x0D { q += 1 }

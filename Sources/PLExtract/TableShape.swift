@@ -27,7 +27,9 @@ struct TableShape {
     comments = all.filter(\.isComment)
     var counts: [Int: Int] = [:]
     for row in rows where row.fields.count >= 2 { counts[row.fields.count, default: 0] += 1 }
-    width = counts.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key ?? 1
+    // The commonest width; between widths as common, the one seen first.
+    let firstSeen = Dictionary(rows.enumerated().map { ($1.fields.count, $0) }, uniquingKeysWith: min)
+    width = counts.max { ($0.value, -firstSeen[$0.key]!) < ($1.value, -firstSeen[$1.key]!) }?.key ?? 1
     start = findStart()
     // Rows of values above the start mean a ragged table, not a preamble: nothing is skipped.
     if rows[..<start].contains(where: isValueRow) { start = 0 }
