@@ -75,7 +75,9 @@ extension TextEncoding {
   /// Whether uchardet's `answer` for `head` is borne out by the text it reads.
   /// `by` names the answer's source in the reason.
   static func judge(_ answer: String, _ head: UnsafeBufferPointer<UInt8>, fallback: String?, by: String = "uchardet") -> Verdict {
-    guard var (name, script) = candidates[answer] else { return .western }
+    guard let candidate = candidates[answer] else { return .western }
+    var name = candidate.name
+    let script = candidate.script
     if let windows = windowsSiblings[name], head.contains(where: { $0 >= 0x80 && $0 <= 0x9F }) { name = windows }
     let confidence: Double
     if script == .centralEuropean {

@@ -99,10 +99,11 @@ public final class Extractor {
     var input = BlockBuffer(source: stream)
     try fillHead(input)
     // Detection is off when told the encoding, and when a UTF-8 byte-order mark (skipped by
-    // the buffer) declares it.
+    // the buffer) declares it. It sees the first 64 KiB, though a read may have brought more.
+    let headEnd = min(input.end, Self.headSize)
     let detected =
       plan.encoding == nil && !input.skippedByteOrderMark
-      ? TextEncoding.detect(input.bytes(0, input.end), complete: input.eof) : nil
+      ? TextEncoding.detect(input.bytes(0, headEnd), complete: input.eof && headEnd == input.end) : nil
     // Converted before a reader is chosen: an encoding told, or UTF-16, whose bytes say
     // nothing to the readers' sniffing.
     var encoding = plan.encoding.flatMap { TextEncoding.isUTF8($0) ? nil : $0 }
@@ -137,9 +138,13 @@ public final class Extractor {
     return reader
   }
 
-  /// Reads up to 64 KiB, the head that encodings and formats are decided from.
+  /// The size of the head that encodings and formats are decided from.
+  static let headSize = 1 << 16
+
+  /// Reads at least 64 KiB (or the whole input when shorter), the head that encodings and
+  /// formats are decided from.
   func fillHead(_ input: BlockBuffer) throws(PLError) {
-    while !input.eof && input.end - input.start < (1 << 16) { try input.fill() }
+    while !input.eof && input.end - input.start < Self.headSize { try input.fill() }
   }
 
   /// A new input over `stream` converted from `encoding`, starting again from its first byte
