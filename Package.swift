@@ -29,6 +29,7 @@ let package = Package(
     systemLibrary("CPLPoppler", pkgConfig: "poppler-glib", apt: ["libpoppler-glib-dev"]),
     systemLibrary("CPLSQLite3", pkgConfig: "sqlite3", apt: ["libsqlite3-dev"]),
     systemLibrary("CPLCrypto", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
+    systemLibrary("CPLUchardet", pkgConfig: "uchardet", apt: ["libuchardet-dev"]),
     .target(name: "PLArchive", dependencies: ["PLCore", "CPLArchive"]),
     .target(name: "PLXML", dependencies: ["PLCore", "CPLXML2"]),
     .target(name: "PLPDF", dependencies: ["PLCore", "CPLPoppler"]),
@@ -36,7 +37,7 @@ let package = Package(
     .target(name: "PLDigest", dependencies: ["PLCore", "CPLCrypto"]),
 
     // One library per stage.
-    .target(name: "PLExtract", dependencies: ["PLCore"], swiftSettings: fast),
+    .target(name: "PLExtract", dependencies: ["PLCore", "CPLUchardet"], swiftSettings: fast),
     .target(name: "PLLoad", dependencies: ["PLCore", "PLSQLite"], swiftSettings: fast),
 
     // Shared command-line conventions: option groups, the runner, progress, summaries, metrics.

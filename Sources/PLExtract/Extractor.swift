@@ -90,6 +90,8 @@ public final class Extractor {
   let plan: ExtractPlan
   public let pipeline: Pipeline
   let observer: ExtractObserver?
+  /// How the encoding of the input being opened was decided.
+  var encodingDecision: EncodingDecision?
 
   public init(plan: ExtractPlan, sink: any RecordSink, observer: ExtractObserver?) {
     self.plan = plan
@@ -125,9 +127,16 @@ public final class Extractor {
     pipeline.onProgress = { [weak observer, unowned stream] records in
       observer?.recordsRead(records, bytesRead: stream.bytesRead)
     }
+    let decision = encodingDecision
     func details() -> [Field] {
       var details = reader.details
-      details.insert(Field("encoding", .string(encoding ?? "UTF-8")), at: min(1, details.count))
+      var encodingFields = [Field("encoding", .string(encoding ?? "UTF-8"))]
+      if plan.mode == .detect, let decision {
+        encodingFields.append(Field("encoding_reason", .string(decision.reason)))
+        encodingFields.append(Field("encoding_confidence", .number(DialectSniffer.rounded(decision.confidence))))
+        if let runnerUp = decision.runnerUp { encodingFields.append(Field("encoding_runner_up", .string(runnerUp))) }
+      }
+      details.insert(contentsOf: encodingFields, at: min(1, details.count))
       return details
     }
     switch plan.mode {
@@ -174,10 +183,18 @@ public final class Extractor {
     var input = BlockBuffer(source: stream)
     try fillHead(input)
     // Detection is off when told the encoding, and when a UTF-8 byte-order mark (skipped by
-    // the buffer) declares it.
-    let detected =
-      told == nil && !input.skippedByteOrderMark
-      ? TextEncoding.detect(input.bytes(0, input.end), complete: input.eof) : nil
+    // the buffer) declares it. It sees the first 64 KiB, though a read may have brought more.
+    let headEnd = min(input.end, Self.headSize)
+    let decision: EncodingDecision
+    if let told {
+      decision = EncodingDecision(name: TextEncoding.isUTF8(told) ? nil : told, confidence: 1, reason: "given")
+    } else if input.skippedByteOrderMark {
+      decision = EncodingDecision(name: nil, confidence: 1, reason: "byte-order mark")
+    } else {
+      decision = TextEncoding.decide(input.bytes(0, headEnd), complete: input.eof && headEnd == input.end)
+    }
+    encodingDecision = decision
+    let detected = told == nil ? decision.name : nil
     // Converted before a reader is chosen: an encoding told, or UTF-16, whose bytes say
     // nothing to the readers' sniffing.
     var encoding = told.flatMap { TextEncoding.isUTF8($0) ? nil : $0 }
@@ -215,9 +232,13 @@ public final class Extractor {
     return reader
   }
 
-  /// Reads up to 64 KiB, the head that encodings and formats are decided from.
+  /// The size of the head that encodings and formats are decided from.
+  static let headSize = 1 << 16
+
+  /// Reads at least 64 KiB (or the whole input when shorter), the head that encodings and
+  /// formats are decided from.
   func fillHead(_ input: BlockBuffer) throws(PLError) {
-    while !input.eof && input.end - input.start < (1 << 16) { try input.fill() }
+    while !input.eof && input.end - input.start < Self.headSize { try input.fill() }
   }
 
   /// A new input over `stream` converted from `encoding`, starting again from its first byte

@@ -75,7 +75,7 @@ struct ExtractCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Character encoding of the input, as iconv names it (utf-8, windows-1252, iso-8859-1, utf-16le, shift_jis, …). Default: detected — UTF-8, UTF-16 by its byte-order mark or its zero bytes, else Windows-1252 for CSV text that is not UTF-8.",
+      "Character encoding of the input, as iconv names it (utf-8, windows-1252, iso-8859-1, utf-16le, shift_jis, …). Default: detected from the first 64 KiB — UTF-8, UTF-16 by its byte-order mark or its zero bytes; for CSV text that is not UTF-8, Japanese (Shift_JIS, EUC-JP, ISO-2022-JP), Chinese (GB18030, Big5), Korean (EUC-KR), Cyrillic, Greek, Hebrew, Arabic, Thai and Central European encodings when uchardet names them and the text bears it out, else Windows-1252.",
       valueName: "NAME"))
   var encoding: String?
 
