@@ -19,7 +19,7 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# The example pipeline: three lab files into demo/lab.sqlite, then a look at what landed.
+# The example pipeline: four lab files into demo/lab.sqlite, then a look at what landed.
 demo: release
 	@bin=$$($(SWIFT) build -c release --show-bin-path); \
 	rm -rf demo && mkdir -p demo && \
@@ -27,6 +27,7 @@ demo: release
 	$$bin/pl-extract examples/nir_export.csv | $$bin/pl-load demo/lab.sqlite --table nir --detect-types --log-format text && \
 	$$bin/pl-extract examples/kjeldahl_results.csv | $$bin/pl-load demo/lab.sqlite --table kjeldahl --log-format text && \
 	$$bin/pl-extract examples/ph_readings.ndjson | $$bin/pl-load demo/lab.sqlite --table ph --log-format text && \
+	$$bin/pl-extract examples/moisture_balance.txt | $$bin/pl-load demo/lab.sqlite --table moisture --detect-types --log-format text && \
 	echo && echo "== tables in demo/lab.sqlite" && \
 	sqlite3 demo/lab.sqlite "SELECT name || ': ' || (SELECT group_concat(name || ' ' || type, ', ') FROM pragma_table_info(m.name)) FROM sqlite_master m WHERE type = 'table'" && \
 	echo && echo "== mean protein by product (NIR)" && \

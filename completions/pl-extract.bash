@@ -163,9 +163,9 @@ _pl-extract() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--no-header --allow-ragged -q --quiet --no-meta --version -h --help)
+    local -a non_repeating_flags=(--no-header --detect --allow-ragged -q --quiet --no-meta --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(--format -d --delimiter --encoding --on-error --log-format --metrics)
+    local -a non_repeating_options=(--format -d --delimiter --quote --escape --header-row --header-rows --skip --comment --widths --dialect --mode --max-row-size --encoding --on-error --log-format --metrics)
     __pl-extract_offer_flags_options -1
 
     # Offer option value completions
@@ -174,6 +174,36 @@ _pl-extract() {
         return
         ;;
     '-d'|'--delimiter')
+        return
+        ;;
+    '--quote')
+        return
+        ;;
+    '--escape')
+        return
+        ;;
+    '--header-row')
+        return
+        ;;
+    '--header-rows')
+        return
+        ;;
+    '--skip')
+        return
+        ;;
+    '--comment')
+        return
+        ;;
+    '--widths')
+        return
+        ;;
+    '--dialect')
+        return
+        ;;
+    '--mode')
+        return
+        ;;
+    '--max-row-size')
         return
         ;;
     '--encoding')
