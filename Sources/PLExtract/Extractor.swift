@@ -44,6 +44,11 @@ public struct ExtractPlan: Sendable {
     }
     guard !objects.isEmpty else { throw PLError.usage("--dialect \(path): no object in the file (save the output of pl-extract --detect)") }
     for object in objects {
+      do throws(PLError) {
+        _ = try DialectOverrides(report: object)
+      } catch {
+        throw PLError.usage("--dialect \(path): \(error.description)")
+      }
       if let source = object[key: "source"]?.stringValue { dialects[source] = object }
     }
     if objects.count == 1 { defaultDialect = objects[0] }

@@ -148,13 +148,24 @@ struct TableShape {
       let data = rows[(next + 1)...].prefix(40)
       guard data.count >= 2 else { break }
       let below = columnTypes(data)
+      // Units over the values, or names under the gaps of the row above (labels over merged
+      // cells): text only, never a value where the column holds values.
       var unitsOverValues = 0
-      var otherOverValues = 0
-      for j in 0..<width where below[j].isValueLike {
+      var textOverValues = 0
+      var valuesOverValues = 0
+      var fillsGaps = false
+      for j in 0..<width {
         let t = type(rows[next], j)
-        if t == .text && Self.looksLikeUnit(text(rows[next], j)) { unitsOverValues += 1 } else if t != .empty { otherOverValues += 1 }
+        if t != .empty && type(rows[next - 1], j) == .empty { fillsGaps = true }
+        guard below[j].isValueLike else { continue }
+        if t == .text {
+          textOverValues += 1
+          if Self.looksLikeUnit(text(rows[next], j)) { unitsOverValues += 1 }
+        } else if t != .empty {
+          valuesOverValues += 1
+        }
       }
-      guard unitsOverValues > 0 && otherOverValues == 0 else { break }
+      guard valuesOverValues == 0 && textOverValues > 0 && (unitsOverValues == textOverValues || fillsGaps) else { break }
       headerRows += 1
       next += 1
     }
@@ -260,7 +271,8 @@ struct TableShape {
     for row in preamble {
       if row.isComment {
         var line = String(decoding: sample[row.fields[0].range], as: UTF8.self)
-        line = SampleRows.trimmed(String(line.drop { $0 == "#" || $0 == " " }))
+        let mark = Character(Unicode.Scalar(dialect.comment ?? UInt8(ascii: "#")))
+        line = SampleRows.trimmed(String(line.drop { $0 == mark || $0 == " " }))
         meta.add(cells: [line])
       } else {
         meta.add(cells: (0..<row.fields.count).map { text(row, $0) })
