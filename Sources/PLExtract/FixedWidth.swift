@@ -100,8 +100,8 @@ public struct FixedWidthDetection: Sendable {
 }
 
 extension FixedWidthLayout {
-  /// Lines of the sample looked at: the table must start among them. Detection takes time
-  /// quadratic in lines.
+  /// Lines of the sample looked at: the table must start among them. Detection looks at every
+  /// block of lines, so its time grows faster than the square of the lines.
   public static let detectionLineLimit = 200
   /// Columns looked at: text past it belongs to the last column.
   public static let detectionColumnLimit = 1024
@@ -116,16 +116,19 @@ extension FixedWidthLayout {
   ///   (blank lines may lie inside; a line is blank past its end), with text on both sides in the
   ///   block. A gap is clear when every line is blank at least two columns wide there: it parts
   ///   columns. A gap one column wide where some lines have text right on both sides is tight: it
-  ///   parts columns only when lines that are not tight there have text on both sides of it (up to
-  ///   the next blank column of the block), or, in a block without clear gaps (a densely printed
+  ///   parts columns only when the words those lines have on either side line up with text of
+  ///   lines that are not tight there, or, in a block without clear gaps (a densely printed
   ///   table), when most lines are tight there and the first line has text on both sides. So the
   ///   inner space of a header name (`Sample ID` over `S-001`) or of text values that happen to
-  ///   line up (`Pea protein 85` under a short header) is no gap, while `9.05 12.7` between numbers
-  ///   that are apart elsewhere is one.
+  ///   line up (`Pea protein 85` under a short header) is no gap, while `9.05 12.7` between
+  ///   numbers that are apart elsewhere is one.
   /// - The table is the block of 3 or more non-blank lines with at least one gap that scores best.
   ///   Each line scores 1 for each gap between its first and last text where it is clear, or tight
   ///   in a densely printed table; ties go to more gaps, then fewer lines, then the earlier block.
   ///   Preamble and footer lines break or bridge gaps, or end before them, and so stay out.
+  /// - A group of lines at either edge of the block, set off by a blank line, none of which
+  ///   reaches the last gap, is left out (`Key:  value` lines that happen to line up with the
+  ///   first columns), when 3 lines remain.
   /// - The block is refused when its lines all hold the same number of a delimiter, when fewer than
   ///   half its lines have text in two columns or more, or when all its gaps are tight and more of
   ///   its words are parted by spaces inside columns than by gaps (prose). Then the next best block
@@ -157,8 +160,9 @@ extension FixedWidthLayout {
     candidates.sort { a, b in
       (a.score, a.gaps, -a.lines, -a.firstLine) > (b.score, b.gaps, -b.lines, -b.firstLine)
     }
-    for candidate in candidates {
-      switch examine(sample, candidate, sampleCount: sample.count) {
+    // Blocks that score well and are still refused are prose-like: a few are enough to try.
+    for candidate in candidates.prefix(candidateLimit) {
+      switch examine(sample, candidate) {
       case .table(let detection): return detection
       case .delimited: return nil
       case .notTable: continue
@@ -166,6 +170,9 @@ extension FixedWidthLayout {
     }
     return nil
   }
+
+  /// Blocks examined, best first, before giving up.
+  static let candidateLimit = 64
 
   /// A block of lines that has gaps, before it is examined.
   struct Candidate {
@@ -192,13 +199,16 @@ extension FixedWidthLayout {
   }
 
   /// The rules past scoring, applied to one block: its gaps, columns, starts and confidence.
-  static func examine(_ sample: [SampleLine], _ candidate: Candidate, sampleCount: Int) -> Verdict {
+  static func examine(_ sample: [SampleLine], _ candidate: Candidate) -> Verdict {
     let lines = (candidate.firstLine...candidate.lastLine).map { sample[$0] }.filter { !$0.isBlank }
     if isDelimited(lines) { return .delimited }
     var block = BlockGaps(width: lines.map(\.columns.count).max() ?? 0)
     for line in lines { block.add(line) }
     let gaps = block.gaps()
-    guard !gaps.isEmpty else { return .notTable }
+    guard let lastGap = gaps.last else { return .notTable }
+    if let trimmed = trimmingEdges(sample, candidate, lastGap: lastGap.from) {
+      return examine(sample, trimmed)
+    }
 
     // The columns are the spans of text between gaps.
     var spans: [Range<Int>] = []
@@ -253,6 +263,28 @@ extension FixedWidthLayout {
       layout: FixedWidthLayout(starts: starts), firstLine: candidate.firstLine, lastLine: candidate.lastLine,
       confidence: confidence, reason: reason)
     return .table(detection)
+  }
+
+  /// The block without a group of lines at an edge, set off by a blank line, that ends before
+  /// the last gap; nil when there is none to leave out or fewer than 3 lines would remain.
+  static func trimmingEdges(_ sample: [SampleLine], _ candidate: Candidate, lastGap: Int) -> Candidate? {
+    let indices = Array(candidate.firstLine...candidate.lastLine)
+    guard let firstBlank = indices.firstIndex(where: { sample[$0].isBlank }),
+          let lastBlank = indices.lastIndex(where: { sample[$0].isBlank }) else { return nil }
+    let textLines = indices.filter { !sample[$0].isBlank }.count
+    let head = indices[..<firstBlank]
+    let tail = indices[(lastBlank + 1)...]
+    var trimmed = candidate
+    if head.allSatisfy({ sample[$0].lastText < lastGap }) && textLines - head.count >= 3,
+       let next = indices[firstBlank...].first(where: { !sample[$0].isBlank }) {
+      trimmed.firstLine = next
+    } else if tail.allSatisfy({ sample[$0].lastText < lastGap }) && textLines - tail.count >= 3,
+              let previous = indices[...lastBlank].last(where: { !sample[$0].isBlank }) {
+      trimmed.lastLine = previous
+    } else {
+      return nil
+    }
+    return trimmed
   }
 
   enum Alignment { case left, right, unknown }
@@ -345,6 +377,20 @@ struct SampleLine {
     return low..<(high + 1)
   }
 
+  /// The first column of the word whose last column is `column`.
+  func wordStart(endingAt column: Int) -> Int {
+    var start = column
+    while start > 0 && hasText(at: start - 1) { start -= 1 }
+    return start
+  }
+
+  /// One past the last column of the word whose first column is `column`.
+  func wordEnd(startingAt column: Int) -> Int {
+    var end = column
+    while hasText(at: end) { end += 1 }
+    return end
+  }
+
   /// Blank at `column`, with text right on both sides.
   func isTight(at column: Int) -> Bool {
     column > 0 && !hasText(at: column) && hasText(at: column - 1) && hasText(at: column + 1)
@@ -365,6 +411,19 @@ struct BlockGaps {
   var blank: [Bool]
   /// How many lines so far are tight at each column.
   var tight: [Int]
+  /// How many lines so far have their first text, and their last text, at each column.
+  var firstTexts: [Int]
+  var lastTexts: [Int]
+  /// Columns where some line is tight.
+  var tightColumns: [Int] = []
+  /// At each column where lines are tight: from the first column of their words on the left to
+  /// one past the last of their words on the right.
+  var wordsFrom: [Int]
+  var wordsTo: [Int]
+  /// At each column where lines are tight: whether a line that is not tight there has text
+  /// under their words on the left, and on the right.
+  var textUnderLeftWords: [Bool]
+  var textUnderRightWords: [Bool]
   /// The non-blank lines so far.
   var lines: [SampleLine] = []
   var firstText = Int.max
@@ -373,6 +432,12 @@ struct BlockGaps {
   init(width: Int) {
     blank = [Bool](repeating: true, count: width)
     tight = [Int](repeating: 0, count: width)
+    firstTexts = [Int](repeating: 0, count: width)
+    lastTexts = [Int](repeating: 0, count: width)
+    wordsFrom = [Int](repeating: Int.max, count: width)
+    wordsTo = [Int](repeating: 0, count: width)
+    textUnderLeftWords = [Bool](repeating: false, count: width)
+    textUnderRightWords = [Bool](repeating: false, count: width)
   }
 
   var lineCount: Int { lines.count }
@@ -381,10 +446,36 @@ struct BlockGaps {
     for column in line.columns.indices where line.columns[column] != FixedWidthLayout.space {
       blank[column] = false
     }
+    // Kept up to date line by line, so that judging tight gaps does not go through all lines
+    // for each block: a line apart at a column may be under the words of a tight line added
+    // before it or after it.
+    for column in tightColumns where !line.isTight(at: column) {
+      if !textUnderLeftWords[column] && line.hasText(in: wordsFrom[column]..<column) { textUnderLeftWords[column] = true }
+      if !textUnderRightWords[column] && line.hasText(in: (column + 1)..<wordsTo[column]) { textUnderRightWords[column] = true }
+    }
     if line.columns.count > 2 {
-      for column in 1..<(line.columns.count - 1) where line.isTight(at: column) { tight[column] += 1 }
+      for column in 1..<(line.columns.count - 1) where line.isTight(at: column) {
+        tight[column] += 1
+        if tight[column] == 1 { tightColumns.append(column) }
+        let from = line.wordStart(endingAt: column - 1)
+        if from < wordsFrom[column] {
+          wordsFrom[column] = from
+          if !textUnderLeftWords[column] {
+            textUnderLeftWords[column] = lines.contains { !$0.isTight(at: column) && $0.hasText(in: from..<column) }
+          }
+        }
+        let to = line.wordEnd(startingAt: column + 1)
+        if to > wordsTo[column] {
+          wordsTo[column] = to
+          if !textUnderRightWords[column] {
+            textUnderRightWords[column] = lines.contains { !$0.isTight(at: column) && $0.hasText(in: (column + 1)..<to) }
+          }
+        }
+      }
     }
     lines.append(line)
+    firstTexts[line.firstText] += 1
+    lastTexts[line.lastText] += 1
     firstText = min(firstText, line.firstText)
     lastText = max(lastText, line.lastText)
   }
@@ -401,11 +492,21 @@ struct BlockGaps {
   /// How well the lines agree on `gaps`: for each line and each gap between its first and last
   /// text, 1 when the line is clear there, or tight at a gap of a densely printed table.
   func score(_ gaps: [Gap]) -> Int {
+    // A line spans a gap when its text starts before the gap and ends after it; text cannot end
+    // inside the gap, blank in every line, so that is starting before it less ending before it.
     var score = 0
-    for gap in gaps {
-      for line in lines where line.firstText < gap.from && gap.to < line.lastText {
-        if gap.isDense || !line.isTight(at: gap.from) { score += 1 }
+    var gapIndex = 0
+    var started = 0
+    var ended = 0
+    for column in blank.indices where gapIndex < gaps.count {
+      let gap = gaps[gapIndex]
+      if column == gap.from {
+        let spanning = started - ended
+        score += gap.isTight && !gap.isDense ? spanning - tight[gap.from] : spanning
+        gapIndex += 1
       }
+      started += firstTexts[column]
+      ended += lastTexts[column]
     }
     return score
   }
@@ -435,9 +536,9 @@ struct BlockGaps {
       let at = run.lowerBound
       let left = (index == 0 ? firstText : runs[index - 1].upperBound)..<at
       let right = (at + 1)..<(index + 1 < runs.count ? runs[index + 1].lowerBound : lastText + 1)
-      let apartElsewhere =
-        lines.contains { !$0.isTight(at: at) && $0.hasText(in: left) }
-        && lines.contains { !$0.isTight(at: at) && $0.hasText(in: right) }
+      // The words the tight lines put on either side must line up with text of lines that are
+      // apart there: "9.05 12.7" under "3.1" does, "Sample ID" over "S-001" does not.
+      let apartElsewhere = textUnderLeftWords[at] && textUnderRightWords[at]
       let dense = !hasClearGap && 2 * tight[at] > lineCount && lines[0].hasText(in: left) && lines[0].hasText(in: right)
       if apartElsewhere || dense { gaps.append(Gap(from: at, to: at, isTight: true, isDense: !hasClearGap)) }
     }

@@ -173,6 +173,30 @@ import Testing
         ["T-02", "9.85", "6.98"],
         ["T-03", "10.10", "7.00"],
       ]),
+    // Key:  value lines set off by a blank line line up with the first columns by chance.
+    Table(name: "aligned key-value preamble", text: """
+      Operator:    J. Smith
+      Date:        12.03.2024
+      Instrument:  MA-30
+
+      Sample ID    Weight g   Result %   Time
+      S-001          4.896       6.37   04:49
+      S-002         12.611       3.21   03:15
+      S-003          4.630      11.25   06:59
+      """, starts: [0, 11, 21, 32], firstLine: 4, lastLine: 7, rows: reportRows),
+    // Two tables a blank line apart: the larger one; the other's rows do not make "Sample ID" two
+    // columns.
+    Table(name: "two tables", text: """
+      Calibration
+      Std   Nominal   Found
+      C1       10.0    10.1
+      C2       20.0    19.8
+
+      Sample ID    Weight g   Result %   Time
+      S-001          4.896       6.37   04:49
+      S-002         12.611       3.21   03:15
+      S-003          4.630      11.25   06:59
+      """, starts: [0, 11, 21, 32], firstLine: 5, lastLine: 8, rows: reportRows),
     // Tabs pad to the next multiple of 8; one or two per gap, so no count of tabs is the same in
     // every line.
     Table(name: "tab-padded columns", text: "Sample ID\tWeight\tResult\nS-1\t\t4.896\t6.37\nS-22\t\t12.611\t3.21\nS-333\t\t4.63\t11.25",
