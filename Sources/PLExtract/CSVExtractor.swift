@@ -83,6 +83,8 @@ public final class CSVExtractor {
     var fields: [String]
     /// Reads like a footer line: a few words short of the table's width, or a total.
     var footerLike = false
+    /// The whole line, for a fixed-width table (whose columns do not split a footer line).
+    var wholeLine: String?
   }
 
   /// Reads delimited text as `options` says, detecting what it does not say from the first
@@ -173,7 +175,7 @@ public final class CSVExtractor {
         // could not be a footer line on; the rows up to that one are data (or errors).
         guard !held.isEmpty else { return false }
         let data = (held.lastIndex { !$0.footerLike } ?? -1) + 1
-        for row in held[data...] { footer.add(cells: row.fields) }
+        for row in held[data...] { footer.add(cells: row.wholeLine.map { [$0] } ?? row.fields) }
         footerLines += held.count - data
         pending = Array(held[..<data])
         held.removeAll()
@@ -284,7 +286,12 @@ public final class CSVExtractor {
     let footerLike =
       startsWithFooterWord()
       || (count <= width && filled.count <= 2 && filled.first.map { PreambleMeta.split($0) != nil } == true)
-    return HeldRow(line: reader.rowLine, fields: fields, footerLike: footerLike)
+    var row = HeldRow(line: reader.rowLine, fields: fields, footerLike: footerLike)
+    if dialect.fixedWidth != nil, let range = reader.lastLineRange {
+      row.wholeLine = String(decoding: UnsafeBufferPointer(start: reader.base + range.lowerBound, count: range.count), as: UTF8.self)
+      row.footerLike = row.footerLike || fields.filter({ !$0.isEmpty }).count <= 2
+    }
+    return row
   }
 
   /// A blank row, a row with only its first field filled (in a table of three or more
@@ -296,6 +303,11 @@ public final class CSVExtractor {
     while i < count && spans[i].start == spans[i].end { i += 1 }
     if i == count {
       return count == 0 || spans[0].start == spans[0].end || width >= 3
+    }
+    if spans[0].start < spans[0].end {
+      let b = reader.base[spans[0].start]
+      // A rule under the header or above a total.
+      if b == UInt8(ascii: "-") || b == UInt8(ascii: "=") || b == UInt8(ascii: "_") || b == UInt8(ascii: "*") { return true }
     }
     return startsWithFooterWord()
   }
@@ -324,10 +336,11 @@ public final class CSVExtractor {
   func isBlankRow(_ count: Int) -> Bool {
     // `""` is a value, empty but given.
     if reader.lastRowQuoted { return false }
+    var blank = true
     for span in reader.spans where span.start < span.end {
-      for p in span.start..<span.end where reader.base[p] != 0x20 && reader.base[p] != 0x09 { return false }
+      for p in span.start..<span.end where reader.base[p] != 0x20 && reader.base[p] != 0x09 { blank = false }
     }
-    return true
+    return blank || SampleRows.isRule(reader.spans.prefix(count).map { reader.bytes(of: $0) }, count: count)
   }
 
   /// The row reads like a footer line: `Key: value` alone in its first field, or a total.

@@ -40,6 +40,8 @@ public final class CSVReader {
   public static let defaultMaxRowBytes = 16 << 20
   /// Comment lines and lines skipped before the table, so far.
   public private(set) var commentLines = 0
+  /// The bytes of the line last read, in a fixed-width table.
+  public private(set) var lastLineRange: Range<Int>?
   /// Field ranges of a fixed-width line, reused.
   var fixedRanges: [Range<Int>] = []
 
@@ -262,6 +264,7 @@ public final class CSVReader {
         continue
       }
       if p >= end && input.eof { return false }
+      lastLineRange = p..<q
       fixedWidth!.split(UnsafeBufferPointer(start: base + p, count: q - p), into: &fixedRanges)
       spans.removeAll(keepingCapacity: true)
       for r in fixedRanges { spans.append(CSVSpan(start: p + r.lowerBound, end: p + r.upperBound, hasDoubledQuotes: false)) }

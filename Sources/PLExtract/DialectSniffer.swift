@@ -122,10 +122,11 @@ public enum DialectSniffer {
     }
 
     let table = TableShape(rows: best.rows, sample: sample, dialect: dialect)
-    // Text that no delimiter splits into a table may be aligned in columns.
-    if table.width < 2 || table.tableRows < 3, overrides.delimiter == nil,
+    // Text that no common delimiter splits into a table may be aligned in columns: a block of
+    // aligned lines longer than the table the delimiter found wins.
+    if table.width < 2 || table.tableRows < 3 || !primaryDelimiters.contains(best.delimiter), overrides.delimiter == nil,
       let fixed = FixedWidthLayout.detect(lines: SampleRows.lines(sample, complete: complete)),
-      fixed.confidence >= 0.5
+      fixed.confidence >= 0.5, fixed.lastLine - fixed.firstLine + 1 > table.tableRows || table.width < 2
     {
       dialect.fixedWidth = fixed.layout
       report.dialect = dialect
@@ -158,7 +159,7 @@ public enum DialectSniffer {
       layout.split(UnsafeBufferPointer(rebasing: sample[p..<q]), into: &ranges)
       var fields = ranges.map { SampleField(range: ($0.lowerBound + p)..<($0.upperBound + p), quoted: false, escaped: false) }
       if ranges.allSatisfy(\.isEmpty) { fields = [SampleField(range: p..<p, quoted: false, escaped: false)] }
-      rows.append(SampleRow(line: line, endLine: line, fields: fields, isComment: isComment))
+      rows.append(SampleRow(line: line, endLine: line, fields: fields, isComment: isComment, lineRange: p..<q))
       p = SampleRows.skipLineEnd(sample, q)
       line += 1
     }

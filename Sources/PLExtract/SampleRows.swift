@@ -16,10 +16,14 @@ struct SampleRow {
   var fields: [SampleField]
   /// The line starts with the comment character.
   var isComment = false
+  /// The whole line, when the fields are columns of a fixed-width table (a preamble line is
+  /// read whole, not at the table's columns).
+  var lineRange: Range<Int>?
 
-  /// An empty line, a line of only delimiters, or of only spaces.
+  /// An empty line, a line of only delimiters, of only spaces, or a rule (`-----  ----`).
   func isBlank(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
-    fields.allSatisfy { f in !f.quoted && s[f.range].allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+    if fields.allSatisfy({ f in !f.quoted && s[f.range].allSatisfy { $0 == 0x20 || $0 == 0x09 } }) { return true }
+    return SampleRows.isRule(fields.lazy.filter { !$0.quoted }.map { s[$0.range] }, count: fields.count)
   }
 }
 
@@ -123,6 +127,26 @@ enum SampleRows {
       rows.append(SampleRow(line: rowLine, endLine: line - 1, fields: fields))
     }
     return rows
+  }
+
+  /// Fields of only rule characters (`-` `=` `_` `*`, spaces), one of them three long or more: a
+  /// line drawn under a header or above a total, no data.
+  static func isRule<S: Sequence>(_ fields: S, count: Int) -> Bool where S.Element: Collection, S.Element.Element == UInt8 {
+    var long = false
+    var seen = 0
+    for field in fields {
+      seen += 1
+      var run = 0
+      for b in field {
+        if b == UInt8(ascii: "-") || b == UInt8(ascii: "=") || b == UInt8(ascii: "_") || b == UInt8(ascii: "*") {
+          run += 1
+        } else if b != 0x20 && b != 0x09 {
+          return false
+        }
+      }
+      if run >= 3 { long = true }
+    }
+    return long && seen == count
   }
 
   /// The offset after the line end at `p` (CRLF, LF or CR).

@@ -27,9 +27,11 @@ struct TableShape {
     comments = all.filter(\.isComment)
     var counts: [Int: Int] = [:]
     for row in rows where row.fields.count >= 2 { counts[row.fields.count, default: 0] += 1 }
-    // The commonest width; between widths as common, the one seen first.
+    // The width of most rows, wider widths weighing more (a preamble of key/value pairs is as
+    // long as a short table); between equals, the one seen first.
     let firstSeen = Dictionary(rows.enumerated().map { ($1.fields.count, $0) }, uniquingKeysWith: min)
-    width = counts.max { ($0.value, -firstSeen[$0.key]!) < ($1.value, -firstSeen[$1.key]!) }?.key ?? 1
+    func weight(_ e: (key: Int, value: Int)) -> Double { Double(e.value) * Double(e.key - 1) / Double(e.key) }
+    width = counts.max { (weight($0), -firstSeen[$0.key]!) < (weight($1), -firstSeen[$1.key]!) }?.key ?? 1
     start = findStart()
     // Rows of values above the start mean a ragged table, not a preamble: nothing is skipped.
     if rows[..<start].contains(where: isValueRow) { start = 0 }
@@ -62,7 +64,7 @@ struct TableShape {
     return rows.firstIndex { $0.fields.count == width } ?? 0
   }
 
-  /// A row of values only (numbers, dates: two or more) is data, never preamble.
+  /// A row of values only (numbers, dates) is data, never preamble.
   func isValueRow(_ row: SampleRow) -> Bool {
     var values = 0
     for j in row.fields.indices {
@@ -71,7 +73,7 @@ struct TableShape {
       guard t.isValueLike else { return false }
       values += 1
     }
-    return values >= 2
+    return values >= 1
   }
 
   /// The dominant type of each column over `data`, ignoring empty cells (`.empty` when all are).
@@ -126,11 +128,11 @@ struct TableShape {
       headerRows = distinct ? 1 : 0
       headerConfidence = distinct ? 0.8 : 0.6
     }
-    // A lone text line right above a table without a header is its header, whatever its width:
-    // `Value` over `1,5` is a column of decimal commas, not a title over two columns.
+    // A line with text right above a table without a header is its header, whatever its
+    // width: `Value` over `1,5` is a column of decimal commas, not a title over two columns.
     if headerRows == 0 && start > 0 {
       let above = rows[start - 1]
-      if above.endLine + 1 == first.line && (0..<above.fields.count).allSatisfy({ [.text, .empty].contains(type(above, $0)) }) {
+      if above.endLine + 1 == first.line && (0..<above.fields.count).contains(where: { type(above, $0) == .text }) {
         start -= 1
         headerRows = 1
         headerConfidence = 0.5
@@ -274,6 +276,8 @@ struct TableShape {
         let mark = Character(Unicode.Scalar(dialect.comment ?? UInt8(ascii: "#")))
         line = SampleRows.trimmed(String(line.drop { $0 == mark || $0 == " " }))
         meta.add(cells: [line])
+      } else if let whole = row.lineRange {
+        meta.add(cells: [SampleRows.trimmed(String(decoding: sample[whole], as: UTF8.self))])
       } else {
         meta.add(cells: (0..<row.fields.count).map { text(row, $0) })
       }
