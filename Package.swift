@@ -37,7 +37,7 @@ let package = Package(
     .target(name: "PLDigest", dependencies: ["PLCore", "CPLCrypto"]),
 
     // One library per stage.
-    .target(name: "PLExtract", dependencies: ["PLCore", "CPLUchardet"], swiftSettings: fast),
+    .target(name: "PLExtract", dependencies: ["PLCore", "CPLUchardet", "PLArchive", "PLXML"], swiftSettings: fast),
     .target(name: "PLLoad", dependencies: ["PLCore", "PLSQLite"], swiftSettings: fast),
 
     // Shared command-line conventions: option groups, the runner, progress, summaries, metrics.

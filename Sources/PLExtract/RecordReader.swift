@@ -19,6 +19,17 @@ public struct ReaderOptions: Sendable {
   public var csv: CSVOptions
   /// Attach `_pl.source` and `_pl.line` (or `row`, `page`) to each record.
   public var includeMeta: Bool
+  /// The repeating element of an XML export, or the array of records in a JSON object
+  /// (`--record-path`); nil detects it.
+  public var recordPath: String?
+  /// The sheets of a workbook to read, by name or 1-based number (`--sheet`); empty reads all
+  /// visible sheets.
+  public var sheets: [String] = []
+  /// Read hidden sheets too.
+  public var includeHiddenSheets = false
+  /// Members of `_pl.meta` every record of this input carries (an e-mail's From, Date,
+  /// Subject and Message-ID for its attachments), before the input's own.
+  public var inheritedMeta: [Field] = []
 
   public init(csv: CSVOptions = CSVOptions(), includeMeta: Bool = true) {
     self.csv = csv

@@ -57,6 +57,13 @@ struct TableShape {
     guard width >= 2 else { return 0 }
     let need = width <= 2 ? width : max(2, (width + 1) / 2)
     // The rows after a header or a first data row are filled like it; a preamble's are sparse.
+    // A row of names filled all through is the likeliest start (key/value lines fill two cells).
+    for i in rows.indices where rows[i].fields.count == width && filled(rows[i]) == width
+      && rows[i].fields.indices.allSatisfy({ type(rows[i], $0) == .text })
+    {
+      let after = rows[(i + 1)...].prefix(5)
+      if after.isEmpty || after.filter({ filled($0) >= need }).count * 2 >= after.count { return i }
+    }
     for i in rows.indices where rows[i].fields.count == width && filled(rows[i]) >= need {
       let after = rows[(i + 1)...].prefix(5)
       if after.isEmpty || after.filter({ filled($0) >= need }).count * 2 >= after.count { return i }
@@ -305,6 +312,53 @@ struct TableShape {
     }
     if comma == 0 && point == 0 { return nil }
     return comma > point ? "," : "."
+  }
+}
+
+/// Where the table is among rows of cells that are already split (a spreadsheet's rows): the
+/// same decisions `DialectSniffer` makes for text, for readers of other formats.
+public struct TableAnalysis: Sendable, Equatable {
+  /// Index of the table's first row (its first header row, or first data row without one).
+  public var tableStart: Int
+  /// Header rows from `tableStart`: 0 to 3.
+  public var headerRows: Int
+  /// The column names, joined from the header rows (column numbers without a header).
+  public var columns: [String]
+  /// Key/value pairs of the rows above the table, and its other lines.
+  public var meta: [Field]
+  public var preamble: [String]
+  /// How sure the header decision is, 0…1.
+  public var headerConfidence: Double
+
+  /// Analyses `rows` (cells as text, `""` for empty cells; rows of one sheet, top to bottom).
+  public static func analyze(_ rows: [[String]]) -> TableAnalysis {
+    // The cells laid out in one buffer, each row a `SampleRow` of ranges into it.
+    var bytes: [UInt8] = []
+    var ranges: [[Range<Int>]] = []
+    for row in rows {
+      var r: [Range<Int>] = []
+      for cell in row {
+        let start = bytes.count
+        bytes.append(contentsOf: cell.utf8)
+        r.append(start..<bytes.count)
+      }
+      ranges.append(r)
+    }
+    return bytes.withUnsafeBufferPointer { sample in
+      let sampleRows = ranges.enumerated().map { i, r in
+        SampleRow(
+          line: i + 1, endLine: i + 1,
+          fields: r.isEmpty ? [SampleField(range: 0..<0, quoted: false, escaped: false)] : r.map { SampleField(range: $0, quoted: false, escaped: false) })
+      }
+      var dialect = TextDialect()
+      dialect.quote = nil
+      let shape = TableShape(rows: sampleRows, sample: sample, dialect: dialect)
+      var report = SniffReport(dialect: dialect, lineEnding: "none")
+      shape.describe(into: &report, dialect: &dialect, overrides: DialectOverrides())
+      return TableAnalysis(
+        tableStart: dialect.tableLine - 1, headerRows: dialect.headerRows, columns: report.columns, meta: report.meta,
+        preamble: report.preamble, headerConfidence: shape.headerConfidence)
+    }
   }
 }
 
