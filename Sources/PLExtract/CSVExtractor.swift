@@ -182,12 +182,13 @@ public final class CSVExtractor {
         if pending.isEmpty { return false }
         continue
       }
-      var count = reader.spans.count
-      if trailingDelimiter && count == width + 1 && reader.spans[count - 1].start == reader.spans[count - 1].end { count -= 1 }
+      let spans = reader.spans
+      var count = spans.count
+      if trailingDelimiter && count == width + 1 && spans[count - 1].start == spans[count - 1].end { count -= 1 }
       // Without a header the first row sets the width: later rows are held to it like rows
       // under a header (extra fields of ragged rows get their column numbers all the same).
       if width == 0 && dialect.headerRows == 0 { setKeys(CSVHeader.numbered(count)) }
-      if count != width || mayBeFooter(count) {
+      if count != width || mayBeFooter(spans, count) {
         if isBlankRow(count) {
           blankRows += 1
           continue
@@ -207,15 +208,14 @@ public final class CSVExtractor {
         held.removeAll()
         continue
       }
-      try writeRow(count: count, to: out, includeMeta: includeMeta)
+      try writeRow(spans, count: count, to: out, includeMeta: includeMeta)
       return true
     }
   }
 
   /// Writes the row the reader holds, of `count` fields, as one NDJSON line.
   @inline(__always)
-  func writeRow(count: Int, to out: ByteBuffer, includeMeta: Bool) throws(PLError) {
-    let spans = reader.spans
+  func writeRow(_ spans: [CSVSpan], count: Int, to out: ByteBuffer, includeMeta: Bool) throws(PLError) {
     if count != width {
       guard options.allowRagged else { throw fieldCountError(count, line: reader.rowLine) }
       if count > keys.count { addExtraKeys(upTo: count) }
@@ -284,7 +284,7 @@ public final class CSVExtractor {
     // makes a short row data cut short, not a footer.
     let filled = fields.filter { !$0.isEmpty }
     let footerLike =
-      startsWithFooterWord()
+      startsWithFooterWord(reader.spans)
       || (count <= width && filled.count <= 2 && filled.first.map { PreambleMeta.split($0) != nil } == true)
     var row = HeldRow(line: reader.rowLine, fields: fields, footerLike: footerLike)
     if dialect.fixedWidth != nil, let range = reader.lastLineRange {
@@ -297,8 +297,7 @@ public final class CSVExtractor {
   /// A blank row, a row with only its first field filled (in a table of three or more
   /// columns), or one whose first field opens a total or an end: a footer perhaps.
   @inline(__always)
-  func mayBeFooter(_ count: Int) -> Bool {
-    let spans = reader.spans
+  func mayBeFooter(_ spans: [CSVSpan], _ count: Int) -> Bool {
     var i = 1
     while i < count && spans[i].start == spans[i].end { i += 1 }
     if i == count {
@@ -309,18 +308,22 @@ public final class CSVExtractor {
       // A rule under the header or above a total.
       if b == UInt8(ascii: "-") || b == UInt8(ascii: "=") || b == UInt8(ascii: "_") || b == UInt8(ascii: "*") { return true }
     }
-    return startsWithFooterWord()
+    return startsWithFooterWord(spans)
   }
 
-  /// Footer words a first field may open with (lower case), each followed by its end, a space or `:`.
+  /// Footer words a first field may open with (lower case), each followed by its end, a space
+  /// or `:`. `startsWithFooterWord` checks their first three letters first (tot, sum, ges, end,
+  /// rec, anz): keep the two lists together.
   static let footerWords: [[UInt8]] = ["total", "totals", "sum", "summe", "gesamt", "end of", "ende", "records", "anzahl"].map { Array($0.utf8) }
 
   @inline(__always)
-  func startsWithFooterWord() -> Bool {
-    guard let first = reader.spans.first, first.start < first.end else { return false }
-    let b0 = reader.base[first.start] | 0x20
-    guard b0 == UInt8(ascii: "t") || b0 == UInt8(ascii: "s") || b0 == UInt8(ascii: "g") || b0 == UInt8(ascii: "e")
-      || b0 == UInt8(ascii: "r") || b0 == UInt8(ascii: "a")
+  func startsWithFooterWord(_ spans: [CSVSpan]) -> Bool {
+    guard let first = spans.first, first.end - first.start >= 3 else { return false }
+    // Three bytes decide for almost every row; only a match reads the words.
+    let base = reader.base
+    let prefix = UInt32(base[first.start] | 0x20) << 16 | UInt32(base[first.start + 1] | 0x20) << 8 | UInt32(base[first.start + 2] | 0x20)
+    guard prefix == 0x74_6F_74 || prefix == 0x73_75_6D || prefix == 0x67_65_73 || prefix == 0x65_6E_64 || prefix == 0x72_65_63
+      || prefix == 0x61_6E_7A
     else { return false }
     let bytes = reader.bytes(of: first)
     words: for word in Self.footerWords where bytes.count >= word.count {
@@ -345,7 +348,7 @@ public final class CSVExtractor {
 
   /// The row reads like a footer line: `Key: value` alone in its first field, or a total.
   func isFooterText() -> Bool {
-    if startsWithFooterWord() { return true }
+    if startsWithFooterWord(reader.spans) { return true }
     let spans = reader.spans
     guard let first = spans.first, first.start < first.end else { return false }
     guard spans.dropFirst().allSatisfy({ $0.start == $0.end }) else { return false }

@@ -25,19 +25,34 @@ public enum CellType: UInt8, Sendable, CaseIterable {
 
   /// The type of a cell's text (surrounding spaces ignored).
   public static func of<C: Collection>(_ text: C) -> CellType where C.Element == UInt8 {
-    var bytes = Array(text)
-    while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
-    var i = 0
-    while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09) { i += 1 }
-    if i > 0 { bytes.removeFirst(i) }
-    if bytes.isEmpty { return .empty }
-    if isNumber(bytes[...]) { return bytes.contains(where: { $0 == 0x2E || $0 == 0x2C || $0 == 0x65 || $0 == 0x45 }) ? .decimal : .integer }
-    if let type = qualified(bytes) { return type }
-    if isDateTime(bytes) { return .dateTime }
-    if isDate(bytes[...]) { return .date }
-    if isTime(bytes[...]) { return .time }
-    let lower = String(decoding: bytes, as: UTF8.self).lowercased()
-    if ["true", "false", "yes", "no", "ja", "nein", "pass", "fail"].contains(lower) { return .boolean }
+    if let type = text.withContiguousStorageIfAvailable({ of(bytes: $0) }) { return type }
+    return Array(text).withUnsafeBufferPointer { of(bytes: $0) }
+  }
+
+  /// The type of the text in `bytes`; no allocation unless the text could be a qualified value.
+  static func of(bytes: UnsafeBufferPointer<UInt8>) -> CellType {
+    var lo = 0
+    var hi = bytes.count
+    while hi > lo && (bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0x09) { hi -= 1 }
+    while lo < hi && (bytes[lo] == 0x20 || bytes[lo] == 0x09) { lo += 1 }
+    if lo == hi { return .empty }
+    let s = bytes[lo..<hi]
+    if isNumber(s) { return s.contains(where: { $0 == 0x2E || $0 == 0x2C || $0 == 0x65 || $0 == 0x45 }) ? .decimal : .integer }
+    let first = s[s.startIndex] | 0x20
+    // Qualified values open with < > ≤ ≥ ~ c(a.) n(d) t(race) b(dl) p(os) - or end with %.
+    if first == 0x3C || first == 0x3E || first == 0x7E || s[s.startIndex] == 0xE2 || first == UInt8(ascii: "c") || first == UInt8(ascii: "n")
+      || first == UInt8(ascii: "t") || first == UInt8(ascii: "b") || first == UInt8(ascii: "p") || first == UInt8(ascii: "-")
+      || s[s.endIndex - 1] == UInt8(ascii: "%")
+    {
+      if let type = qualified(Array(s)) { return type }
+    }
+    if s.count >= 12 && isDateTime(Array(s)) { return .dateTime }
+    if isDate(s) { return .date }
+    if isTime(s) { return .time }
+    if s.count <= 5 {
+      let lower = String(decoding: s, as: UTF8.self).lowercased()
+      if ["true", "false", "yes", "no", "ja", "nein", "pass", "fail"].contains(lower) { return .boolean }
+    }
     return .text
   }
 
@@ -45,6 +60,10 @@ public enum CellType: UInt8, Sendable, CaseIterable {
 
   /// `12`, `-3.5`, `1,25`, `1.234,5`, `1,234.5`, `1.1E+04`, `+7`, `.5`.
   static func isNumber(_ s: ArraySlice<UInt8>) -> Bool {
+    s.withUnsafeBufferPointer { isNumber($0[...]) }
+  }
+
+  static func isNumber(_ s: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
     var i = s.startIndex
     if i < s.endIndex && (s[i] == 0x2D || s[i] == 0x2B) { i += 1 }
     var digits = 0
@@ -96,6 +115,10 @@ public enum CellType: UInt8, Sendable, CaseIterable {
   /// Digits in three groups split by one of `-` `.` `/` (`2024-03-11`, `04.03.2024`, `3/4/24`),
   /// or a month name in between (`12-Mar-24`).
   static func isDate(_ s: ArraySlice<UInt8>) -> Bool {
+    s.withUnsafeBufferPointer { isDate($0[...]) }
+  }
+
+  static func isDate(_ s: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
     guard s.count >= 6 && s.count <= 11 else { return false }
     var groups = 0
     var groupLength = 0
@@ -122,6 +145,10 @@ public enum CellType: UInt8, Sendable, CaseIterable {
 
   /// `09:02`, `09:02:01`, `09:02:01.250`, `23:40:00`.
   static func isTime(_ s: ArraySlice<UInt8>) -> Bool {
+    s.withUnsafeBufferPointer { isTime($0[...]) }
+  }
+
+  static func isTime(_ s: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
     guard s.count >= 4 && s.count <= 15 else { return false }
     var colons = 0
     for b in s {

@@ -47,6 +47,12 @@ public enum DialectSniffer {
     UInt8(ascii: "+"), UInt8(ascii: "^"), 0x20,
   ]
 
+  /// Which byte values occur in a sample.
+  struct PresentBytes {
+    let seen: [Bool]
+    func contains(_ b: UInt8) -> Bool { seen[Int(b)] }
+  }
+
   /// The delimiters of most tables; the others need more evidence.
   static let primaryDelimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: "|")]
 
@@ -77,7 +83,9 @@ public enum DialectSniffer {
     }
 
     var candidates: [Candidate] = []
-    let present = Set(sample)
+    var seen = [Bool](repeating: false, count: 256)
+    for b in sample { seen[Int(b)] = true }
+    let present = PresentBytes(seen: seen)
     // `,` always competes: a file of one column has no delimiter in it at all.
     let delimiterChoices = overrides.delimiter.map { [$0] } ?? delimiters.filter { present.contains($0) || $0 == UInt8(ascii: ",") }
     // `"` first: when no quote occurs, it splits like none and wins the tie.
