@@ -193,7 +193,7 @@ PASSES=()
 target() {
   local name=$1 value=$2 op=$3 limit=$4 unit=$5 verdict
   if awk -v v="$value" -v l="$limit" -v op="$op" \
-      'BEGIN { exit !((op == ">=") ? v >= l : v < l) }'; then
+      'BEGIN { exit !((op == ">=") ? v >= l : (op == "<=") ? v <= l : v < l) }'; then
     verdict=PASS
   else
     verdict=MISS
@@ -253,6 +253,9 @@ T="CSV->NDJSON"
 bench_case csv_pl pl-extract "$T" "$CSV_BYTES" "$ROWS" "'$PL_EXTRACT' '$CSV' >/dev/null"
 bench_case csv_pl_nometa "pl-extract --no-meta" "$T" "$CSV_BYTES" "$ROWS" \
   "'$PL_EXTRACT' --no-meta '$CSV' >/dev/null"
+"$PL_EXTRACT" --detect "$CSV" >"$WORK/lab.dialect"
+bench_case csv_pl_given "pl-extract --dialect (no sniffing)" "$T" "$CSV_BYTES" "$ROWS" \
+  "'$PL_EXTRACT' --dialect '$WORK/lab.dialect' '$CSV' >/dev/null"
 bench_case csv_mlr mlr "$T" "$CSV_BYTES" "$ROWS" "mlr --icsv --ojsonl cat '$CSV' >/dev/null"
 bench_case csv_cat "cat (I/O floor)" "$T" "$CSV_BYTES" "" "cat '$CSV' >/dev/null"
 
@@ -339,7 +342,10 @@ R_MLR=$(ratio csv_mlr csv_pl)
 R_JQ=$(ratio nd_jq nd_pl)
 R_SU=$(ratio load_su load_pl)
 R_SQ=$(ratio load_sq load_pl)
+# Sniffing's cost: seconds with the dialect detected over seconds with it given.
+R_SNIFF=$(ratio csv_pl csv_pl_given)
 target "CSV->NDJSON: pl-extract vs mlr" "$R_MLR" ">=" 3 "x"
+target "CSV->NDJSON: time sniffing / time with the dialect given" "$R_SNIFF" "<=" 1.10 "x"
 target "NDJSON->NDJSON: pl-extract vs jq" "$R_JQ" ">=" 5 "x"
 target "load: pl vs sqlite-utils" "$R_SU" ">=" 5 "x"
 target "load: pl vs sqlite3 .import" "$R_SQ" ">=" 0.5 "x"
@@ -361,7 +367,7 @@ report() {
   echo "|---|---|---:|---:|---:|---:|---:|---:|"
   for row in "${TABLE[@]}"; do echo "| ${row//|/ | } |"; done
   echo
-  echo "Ratios (other tool's seconds / pl's seconds): pl-extract vs mlr (CSV) ${R_MLR}× · vs jq (NDJSON) ${R_JQ}× · pl load vs sqlite-utils ${R_SU}× · vs sqlite3 .import ${R_SQ}×"
+  echo "Ratios (other tool's seconds / pl's seconds): pl-extract vs mlr (CSV) ${R_MLR}× · sniffing / dialect given ${R_SNIFF}× · vs jq (NDJSON) ${R_JQ}× · pl load vs sqlite-utils ${R_SU}× · vs sqlite3 .import ${R_SQ}×"
   echo
   echo "## Memory"
   echo
