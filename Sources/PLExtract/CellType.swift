@@ -86,7 +86,20 @@ public enum CellType: UInt8, Sendable, CaseIterable {
       }
       i += 1
     }
-    return digits > 0 && separators <= 3
+    guard digits > 0 && separators <= 3 else { return false }
+    if separators >= 2 {
+      // Two or more separators are thousands groups (`1.234.567`, `1,234.5`): every group after
+      // a separator like the first has three digits, so `04.03.2024` is no number.
+      let seps = s.indices.filter { s[$0] == 0x2E || s[$0] == 0x2C }
+      let thousands = s[seps[0]]
+      for (k, at) in seps.enumerated() {
+        let next = k + 1 < seps.count ? seps[k + 1] : s.endIndex
+        let groupDigits = s[(at + 1)..<next].prefix { isDigit($0) }.count
+        if s[at] == thousands && groupDigits != 3 { return false }
+        if s[at] != thousands && k != seps.count - 1 { return false }
+      }
+    }
+    return true
   }
 
   /// `<0.05`, `< 10`, `>1000`, `≤ 5`, `12 %`, `n.d.`, `nd`, `n.n.`, `ND`, `trace`: numbers a lab qualifies.
