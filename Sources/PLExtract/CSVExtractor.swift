@@ -370,9 +370,17 @@ public final class CSVExtractor {
       message = "\(fields), but the \(reference) has only one: if the fields are separated by something other than \(delimiter), give it with -d; if the values hold \(delimiter), give -d a character they lack"
     } else {
       let what = count > width ? "more" : "fewer"
-      message = "\(fields), \(what) than the \(width) of the \(reference) (use --allow-ragged to keep such rows)"
+      message = "\(fields), \(what) than the \(width) of the \(reference) (\(dialectWords); use --allow-ragged to keep such rows)"
     }
     return PLError.malformed(source: sourceName, location: .line(line), message: message)
+  }
+
+  /// How the rows were split, for messages: `delimiter ',', quote '"'` or the fixed-width columns.
+  var dialectWords: String {
+    if let layout = dialect.fixedWidth { return "fixed-width columns at \(layout.starts.map(String.init).joined(separator: ","))" }
+    let delimiter = DialectSniffer.describe(dialect.delimiter)
+    let quote = dialect.quote.map { "quote \(DialectSniffer.describe($0))" } ?? "no quoting"
+    return "read with delimiter \(delimiter), \(quote)"
   }
 
   /// Keys for the extra fields of a ragged row: their column numbers, unless a header name

@@ -154,19 +154,19 @@ import Testing
 
   static let errorCases: [ErrorCase] = [
     ErrorCase(name: "more fields", input: bytes("a,b\n1,2\n1,2,3\n"), line: 3,
-              message: "3 fields, more than the 2 of the header (use --allow-ragged to keep such rows)"),
+              message: "3 fields, more than the 2 of the header (read with delimiter ',', quote '\"'; use --allow-ragged to keep such rows)"),
     ErrorCase(name: "fewer fields", input: bytes("a,b,c\n1,2,3\n\n1,2\n"), line: 4,
-              message: "2 fields, fewer than the 3 of the header (use --allow-ragged to keep such rows)"),
+              message: "2 fields, fewer than the 3 of the header (read with delimiter ',', quote '\"'; use --allow-ragged to keep such rows)"),
     ErrorCase(name: "fewer fields after a multi-line row", input: bytes("a,b\n\"x\ny\",z\n1\n"), line: 4,
-              message: "1 field, fewer than the 2 of the header (use --allow-ragged to keep such rows)"),
+              message: "1 field, fewer than the 2 of the header (read with delimiter ',', quote '\"'; use --allow-ragged to keep such rows)"),
     ErrorCase(name: "no header: more fields than the first row", input: bytes("1,2\n3,4,5\n"), options: CSVOptions(header: false), line: 2,
-              message: "3 fields, more than the 2 of the first row (use --allow-ragged to keep such rows)"),
+              message: "3 fields, more than the 2 of the first row (read with delimiter ',', quote '\"'; use --allow-ragged to keep such rows)"),
     ErrorCase(name: "no header: fewer fields than the first row", input: bytes("1,2\n3\n"), options: CSVOptions(header: false), line: 2,
-              message: "1 field, fewer than the 2 of the first row (use --allow-ragged to keep such rows)"),
+              message: "1 field, fewer than the 2 of the first row (read with delimiter ',', quote '\"'; use --allow-ragged to keep such rows)"),
     ErrorCase(name: "fewer fields, CR-only lines", input: bytes("a,b\r1,2\r\r1\r"), line: 4,
-              message: "1 field, fewer than the 2 of the header (use --allow-ragged to keep such rows)"),
+              message: "1 field, fewer than the 2 of the header (read with delimiter ',', quote '\"'; use --allow-ragged to keep such rows)"),
     ErrorCase(name: "more fields after a multi-line row, CR-only lines", input: bytes("a,b\r\"x\ry\r\nz\",1\r1,2,3\r"), line: 5,
-              message: "3 fields, more than the 2 of the header (use --allow-ragged to keep such rows)"),
+              message: "3 fields, more than the 2 of the header (read with delimiter ',', quote '\"'; use --allow-ragged to keep such rows)"),
     // A one-column file whose values hold commas: the delimiter is the likely mistake.
     ErrorCase(name: "more fields than a one-field header", input: bytes("Value\n1,5\n2,25\n"), line: 2,
               message: "2 fields, but the header has only one: if the fields are separated by something other than ',', give it with -d; if the values hold ',', give -d a character they lack"),
@@ -215,7 +215,7 @@ import Testing
 
   @Test func errorsNameTheSource() {
     let ragged = plError { _ = try Self.extract(bytes("a,b\n1,2,3\n"), blockSize: 4096) }
-    #expect(ragged?.description == "t.csv: line 2: 3 fields, more than the 2 of the header (use --allow-ragged to keep such rows)")
+    #expect(ragged?.description == "t.csv: line 2: 3 fields, more than the 2 of the header (read with delimiter ',', quote '\"'; use --allow-ragged to keep such rows)")
   }
 }
 

@@ -158,7 +158,7 @@ import Testing
     let reader = try Self.reader(Input(name: "", bytes: bytes("a,b\r1,2\r3\r"), source: "mac.csv"))
     #expect(try reader.nextItem(members: false) != nil)
     let error = plError { _ = try reader.nextItem(members: false) }
-    #expect(error == .malformed(source: "mac.csv", location: .line(3), message: "1 field, fewer than the 2 of the header (use --allow-ragged to keep such rows)"))
+    #expect(error == .malformed(source: "mac.csv", location: .line(3), message: "1 field, fewer than the 2 of the header (read with delimiter ',', quote '\"'; use --allow-ragged to keep such rows)"))
   }
 
   @Test func endsOnce() throws {
