@@ -110,6 +110,7 @@ final class InputWalker {
     var hidden = 0
     var junk = 0
     var folders: [String] = []
+    var files = 0
     for name in names {
       if name.hasPrefix(".") {
         hidden += 1
@@ -136,6 +137,7 @@ final class InputWalker {
         junk += 1
         continue
       }
+      files += 1
       do throws(PLError) {
         try readFile(full, origin: .folder)
       } catch {
@@ -147,6 +149,9 @@ final class InputWalker {
     }
     if hidden + junk > 0 {
       observer?.note("\(path): passed over \(hidden + junk) hidden or system file\(hidden + junk == 1 ? "" : "s")")
+    }
+    if files == 0 && folders.isEmpty {
+      observer?.warning("\(path): a folder with no file to read")
     }
     if !folders.isEmpty {
       let list = folders.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }.joined(separator: ", ")
