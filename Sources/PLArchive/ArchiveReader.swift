@@ -38,6 +38,18 @@ public final class ArchiveReader {
   public let path: String
   public let kind: ArchiveKind
   public let limits: ArchiveLimits
+  /// What to do with a member named with an absolute path or a `..` component.
+  public let unsafeNames: UnsafeNames
+
+  /// What to do with a member whose name would climb out of a folder it were written to.
+  public enum UnsafeNames: Equatable, Sendable {
+    /// Refuse the archive at that member (`ArchiveError.unsafeMemberPath`): for a caller that
+    /// writes members to disk.
+    case refuse
+    /// Hand the member out under its name, with `ArchiveEntry.nameProblem` set: for a caller
+    /// that reads members in memory only, where a name is just a name.
+    case keep
+  }
 
   /// The `struct archive *`; owned, freed in `deinit` only.
   private let handle: OpaquePointer
@@ -46,12 +58,13 @@ public final class ArchiveReader {
   private var current: ArchiveEntry?
   private var currentIsDone = true
   private var reachedEnd = false
-  private var failure: ArchiveError?
+  /// The error that ended the reading, once one did: every later call throws it again.
+  public private(set) var failure: ArchiveError?
   /// Counts the calls of `next()` that moved on, so that a member stream knows when its
   /// member is no longer the current one (also after the last).
   private(set) var memberNumber = 0
   /// Member bytes handed out or drained so far.
-  private var expandedBytes = 0
+  public private(set) var expandedBytes = 0
   /// A UTF-8 character-type locale, made current on this thread while libarchive reads
   /// headers: in the C locale it cannot convert a UTF-8 member name (`µg.csv`) and returns
   /// none at all. Owned, freed in `deinit`.
@@ -62,7 +75,8 @@ public final class ArchiveReader {
   /// - Throws: `ArchiveError.cannotOpen` when the file cannot be opened or is a directory;
   ///   otherwise as `init(stream:kind:limits:)`.
   public convenience init(
-    path: String, kind: ArchiveKind = .archive, limits: ArchiveLimits = ArchiveLimits()
+    path: String, kind: ArchiveKind = .archive, limits: ArchiveLimits = ArchiveLimits(),
+    unsafeNames: UnsafeNames = .refuse
   ) throws(ArchiveError) {
     let stream: FileStream
     do {
@@ -71,7 +85,7 @@ public final class ArchiveReader {
       if case .inputMissing(_, let message) = error { throw .cannotOpen(archive: path, message: message) }
       throw .stream(error)
     }
-    try self.init(stream: stream, kind: kind, limits: limits)
+    try self.init(stream: stream, kind: kind, limits: limits, unsafeNames: unsafeNames)
   }
 
   /// Reads the archive held in `stream` as `kind`; the stream's name stands for it in
@@ -80,7 +94,8 @@ public final class ArchiveReader {
   /// - Throws: `ArchiveError.unreadable` when it is not an archive of an enabled format;
   ///   `ArchiveError.stream` when reading the stream fails.
   public init(
-    stream: ByteStream, kind: ArchiveKind = .archive, limits: ArchiveLimits = ArchiveLimits()
+    stream: ByteStream, kind: ArchiveKind = .archive, limits: ArchiveLimits = ArchiveLimits(),
+    unsafeNames: UnsafeNames = .refuse
   ) throws(ArchiveError) {
     guard let handle = archive_read_new() else {
       throw .cannotOpen(archive: stream.name, message: "libarchive could not allocate a reader")
@@ -88,6 +103,7 @@ public final class ArchiveReader {
     self.path = stream.name
     self.kind = kind
     self.limits = limits
+    self.unsafeNames = unsafeNames
     self.handle = handle
     self.input = ArchiveInput(stream: stream)
     self.utf8Locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil)
@@ -167,7 +183,7 @@ public final class ArchiveReader {
     guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else {
       throw fail(libraryError(member: nil))
     }
-    if let reason = MemberPath.problem(in: entry.pathname) {
+    if let reason = entry.nameProblem, unsafeNames == .refuse {
       throw fail(.unsafeMemberPath(archive: path, member: entry.pathname, reason: reason))
     }
     try checkLimits(member: entry.pathname, declaredMore: entry.size ?? 0)
@@ -198,6 +214,20 @@ public final class ArchiveReader {
     expandedBytes += count
     try checkLimits(member: entry.pathname, declaredMore: 0)
     return count
+  }
+
+  /// libarchive's name of the archive format (`ZIP 2.0 (deflation)`, `POSIX ustar format`,
+  /// `7-Zip`, `raw`), known once the first member's header was read.
+  public var formatName: String? {
+    archive_format_name(handle).map { String(cString: $0) }
+  }
+
+  /// The compression around the archive (`gzip`, `xz`, `zstd`, `bzip2`), or nil for none;
+  /// known once the first member's header was read.
+  public var compressionName: String? {
+    let count = archive_filter_count(handle)
+    guard count > 1, let name = archive_filter_name(handle, 0) else { return nil }
+    return String(cString: name)
   }
 
   /// The current member's bytes as a `ByteStream` named `archive!member`, so that any reader
@@ -251,11 +281,23 @@ public final class ArchiveReader {
       pathname = ""
     }
     let type = UInt32(archive_entry_filetype(entry))
+    let kind: ArchiveEntry.Kind
+    if archive_entry_hardlink(entry) != nil {
+      kind = .hardLink
+    } else if type == cpl_archive_type_regular() {
+      kind = .regularFile
+    } else if type == cpl_archive_type_directory() {
+      kind = .directory
+    } else if type == cpl_archive_type_symlink() {
+      kind = .symbolicLink
+    } else {
+      kind = .special
+    }
     return ArchiveEntry(
       pathname: pathname,
       size: archive_entry_size_is_set(entry) != 0 ? Int(archive_entry_size(entry)) : nil,
-      isRegularFile: type == cpl_archive_type_regular(),
-      isDirectory: type == cpl_archive_type_directory())
+      kind: kind,
+      nameProblem: kind == .directory && pathname.isEmpty ? nil : MemberPath.problem(in: pathname))
   }
 
   /// Runs `body` with the UTF-8 locale current on this thread (only this thread, and only

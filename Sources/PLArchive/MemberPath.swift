@@ -1,5 +1,5 @@
 /// Checks of member names that would escape a folder if a member were written to disk.
-enum MemberPath {
+public enum MemberPath {
   /// Why `name` is unsafe, or nil when it is a plain relative path.
   ///
   /// Both `/` and `\` count as separators: an archive made on Windows, or made to attack it,
@@ -19,14 +19,14 @@ enum MemberPath {
 
   /// How a member is named in messages and provenance: `batch.zip!folder/data.csv`, and for
   /// a member of a member `outer.zip!inner.tar!data.csv`.
-  static func display(archive: String, member: String?) -> String {
+  public static func display(archive: String, member: String?) -> String {
     member.map { "\(archive)!\($0)" } ?? archive
   }
 
   /// The name of the single entry of a compressed file: its base name without the
   /// compression suffix (`/in/data.csv.gz` → `data.csv`; `batch.zip!in/data.csv.gz` →
   /// `data.csv`).
-  static func decompressedName(of path: String) -> String {
+  public static func decompressedName(of path: String) -> String {
     let base = path.split { $0 == "/" || $0 == "!" }.last.map(String.init) ?? path
     let lowered = base.lowercased()
     for suffix in [".gz", ".gzip", ".bz2", ".xz", ".lzma", ".zst", ".zstd", ".lz4", ".z"]

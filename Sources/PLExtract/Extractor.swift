@@ -16,6 +16,19 @@ public struct ExtractPlan: Sendable {
   /// use for any input when the file holds a single object.
   public var dialects: [String: [Field]] = [:]
   public var defaultDialect: [Field]?
+  /// Walk sub-folders of a folder given as input (`-r`); without it they are reported and
+  /// passed over.
+  public var recursive = false
+  /// Caps on archives and compressed files (bombs, nesting, member counts).
+  public var limits = ContainerLimits()
+  /// The repeating element of an XML export, or the array of records in a JSON object
+  /// (`--record-path`).
+  public var recordPath: String?
+  /// The sheets of a workbook to read, by name or 1-based number (`--sheet`); empty reads all
+  /// visible sheets.
+  public var sheets: [String] = []
+  /// Read hidden sheets too (`--hidden-sheets`).
+  public var includeHiddenSheets = false
 
   public init(
     inputs: [String], format: InputFormat = .auto, csv: CSVOptions = CSVOptions(), includeMeta: Bool = true,
@@ -56,6 +69,9 @@ public struct ExtractPlan: Sendable {
 
   var readerOptions: ReaderOptions {
     var options = ReaderOptions(csv: csv, includeMeta: includeMeta)
+    options.recordPath = recordPath
+    options.sheets = sheets
+    options.includeHiddenSheets = includeHiddenSheets
     if format == .tsv && options.csv.delimiter == nil { options.csv.delimiter = 0x09 }
     return options
   }
@@ -82,37 +98,70 @@ public protocol ExtractObserver: AnyObject {
   func sourceFinished(_ source: any ByteStream, records: Int, details: [Field])
   /// A bad record or input was passed over (`--on-error skip`).
   func skipped(_ error: PLError)
-  /// A decision made with little confidence, as a sentence naming the input.
+  /// A decision made with little confidence, or an input passed over (a member of a kind
+  /// no reader reads), as a sentence naming the input.
   func warning(_ message: String)
+  /// Something a person may like to know that changes nothing (hidden files passed over).
+  func note(_ message: String)
+  /// A source could not be read and was passed over (`--on-error skip`). `source` is its
+  /// stream when it was opened; `complete` says whether all its bytes were read (so that
+  /// its digest is the digest of the whole file or member).
+  func sourceFailed(name: String, source: (any ByteStream)?, records: Int, error: PLError, complete: Bool)
+  /// A file or standard input (not a member) was read to its end: the progress meter's
+  /// bytes move on.
+  func inputFinished(_ source: any ByteStream)
+  /// The sha256 of every byte of `source` so far, when the observer computes it (for
+  /// `--detect`); called once, after the source was read to its end.
+  func sha256(of source: any ByteStream) -> String?
+}
+
+extension ExtractObserver {
+  public func note(_ message: String) {}
+  public func sourceFailed(name: String, source: (any ByteStream)?, records: Int, error: PLError, complete: Bool) {}
+  public func inputFinished(_ source: any ByteStream) {}
+  public func sha256(of source: any ByteStream) -> String? { nil }
 }
 
 /// Runs an `ExtractPlan`: each input in turn, through its reader, into `sink`.
 ///
-/// The first bad input stops the run with its error; the records before it are written, and
-/// the runner then ends the stream with an abort line (pl-records(5)). Under
-/// `ErrorPolicy.skip` bad records and inputs are reported, counted and passed over instead.
+/// Inputs are walked by `InputWalker`: folders, compressed files and archives become the
+/// files and members that hold records, each read like a file. The first bad input stops
+/// the run with its error; the records before it are written, and the runner then ends the
+/// stream with an abort line (pl-records(5)). Under `ErrorPolicy.skip` bad records, files and
+/// members are reported, counted and passed over instead.
 public final class Extractor {
   let plan: ExtractPlan
   public let pipeline: Pipeline
   let observer: ExtractObserver?
   /// How the encoding of the input being opened was decided.
   var encodingDecision: EncodingDecision?
+  var walker: InputWalker!
 
   public init(plan: ExtractPlan, sink: any RecordSink, observer: ExtractObserver?) {
     self.plan = plan
     self.observer = observer
     pipeline = Pipeline(sink: sink, errorPolicy: plan.errorPolicy)
     pipeline.onSkip = { [weak observer] error in observer?.skipped(error) }
+    walker = InputWalker(
+      plan: plan, pipeline: pipeline, observer: observer,
+      readLeaf: { [unowned self] input throws(PLError) in try self.extract(input) },
+      unreadableKind: { [unowned self] name, head in self.unreadableKind(name: name, head: head) })
+    pipeline.onProgress = { [weak observer, unowned walker = walker!] records in
+      observer?.recordsRead(records, bytesRead: walker.top?.bytesRead ?? 0)
+    }
   }
 
   public func run() throws(PLError) {
     do throws(PLError) {
       for path in plan.inputs {
         do throws(PLError) {
-          try extract(path)
+          try walker.walk(path)
         } catch {
-          guard plan.errorPolicy == .skip, error.isInputProblem else { throw error }
+          // Only a file that could not be opened arrives here under skip: everything read
+          // was reported where it failed.
+          guard plan.errorPolicy == .skip, error.isInputProblem, case .inputMissing = error else { throw error }
           pipeline.skipped(error)
+          observer?.sourceFailed(name: path, source: nil, records: 0, error: error, complete: false)
         }
       }
       try pipeline.finish()
@@ -122,15 +171,12 @@ public final class Extractor {
     }
   }
 
-  func extract(_ path: String) throws(PLError) {
-    let stream = try FileStream(path: path)
-    observer?.sourceOpened(stream)
-    let (reader, encoding) = try openReader(for: path, stream: stream)
+  /// Reads the records of one input that holds them (a file, a member, decompressed bytes).
+  func extract(_ input: LeafInput) throws(PLError) -> ReadResult {
+    let stream = input.stream
+    let (reader, encoding) = try openReader(for: input.formatName, source: stream.name, stream: stream)
     if let text = reader as? CSVRecordReader {
       for warning in text.warnings { observer?.warning("\(stream.name): \(warning)") }
-    }
-    pipeline.onProgress = { [weak observer, unowned stream] records in
-      observer?.recordsRead(records, bytesRead: stream.bytesRead)
     }
     let decision = encodingDecision
     func details() -> [Field] {
@@ -144,6 +190,7 @@ public final class Extractor {
       details.insert(contentsOf: encodingFields, at: min(1, details.count))
       return details
     }
+    var result = ReadResult()
     switch plan.mode {
     case .records:
       try pipeline.run(reader)
@@ -155,18 +202,20 @@ public final class Extractor {
       } else {
         while try reader.next() != nil { rows += 1 }
       }
-      var record = Record()
       if plan.mode == .detect {
-        record.fields = [Field("source", .string(stream.name))] + details() + [Field("records", .integer(rows))]
-        if let firstError { record.fields.append(Field("first_error", .string(firstError.description))) }
+        result.detectFields = details() + [Field("records", .integer(rows))]
+        if let firstError { result.detectFields?.append(Field("first_error", .string(firstError.description))) }
       } else {
         let keep: Set<String> = ["meta", "preamble", "footer", "footer_text", "columns"]
+        var record = Record()
         record.fields = details().filter { keep.contains($0.key) }
+        if plan.includeMeta { record.meta = [Field(MetaKey.source, .string(stream.name))] }
+        try pipeline.run(RecordList([record], sourceName: stream.name))
       }
-      if plan.includeMeta { record.meta = [Field(MetaKey.source, .string(stream.name))] }
-      try pipeline.run(RecordList([record], sourceName: stream.name))
     }
-    observer?.sourceFinished(stream, records: reader.recordCount, details: details())
+    result.records = reader.recordCount
+    result.details = details()
+    return result
   }
 
   /// The decisions given for `path`: a replayed `--detect` object, then the flags over it.
@@ -183,8 +232,8 @@ public final class Extractor {
   /// by their kind.
   ///
   /// - Returns: the reader and the encoding converted from (nil for UTF-8).
-  func openReader(for path: String, stream: FileStream) throws(PLError) -> (any RecordReader, String?) {
-    let (overrides, told) = try overrides(for: path)
+  func openReader(for path: String, source: String, stream: any ByteStream) throws(PLError) -> (any RecordReader, String?) {
+    let (overrides, told) = try overrides(for: source)
     var input = BlockBuffer(source: stream)
     try fillHead(input)
     // Detection is off when told the encoding, and when a UTF-8 byte-order mark (skipped by
@@ -222,7 +271,7 @@ public final class Extractor {
   func chooseReader(for path: String, input: BlockBuffer) throws(PLError) -> any RecordReader.Type {
     if let name = plan.format.readerFormat, let reader = ReaderRegistry.reader(format: name) { return reader }
     let head = input.bytes(input.start, input.end)
-    if let kind = InputFormat.unreadableKind(name: path, head: input.bytes(0, input.end)) {
+    if let kind = unreadableKind(name: path, head: input.bytes(0, input.end)) {
       throw PLError.malformed(
         source: input.source.name, location: nil,
         message: "this is \(kind), which this version of pl-extract cannot read (it reads CSV, TSV, NDJSON and JSON; --format reads a file as one of those anyway)")
@@ -237,8 +286,20 @@ public final class Extractor {
     return reader
   }
 
+  /// The kind of an input no reader reads (`a PDF document`), judged by its name and first
+  /// bytes; nil when a reader takes it. A reader other than the CSV reader that claims the
+  /// content (one for XML or workbooks, say) wins over the refusal: the CSV reader takes any
+  /// text, and would turn other formats into nonsense records.
+  func unreadableKind(name: String, head: UnsafeBufferPointer<UInt8>) -> String? {
+    guard let kind = InputFormat.unreadableKind(name: name, head: head) else { return nil }
+    var content = head
+    if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { content = UnsafeBufferPointer(rebasing: head[3...]) }
+    if let reader = ReaderRegistry.choose(name: name, head: content), reader.format != CSVRecordReader.format { return nil }
+    return kind
+  }
+
   /// The size of the head that encodings and formats are decided from.
-  static let headSize = 1 << 16
+  static let headSize = InputWalker.headSize
 
   /// Reads at least 64 KiB (or the whole input when shorter), the head that encodings and
   /// formats are decided from.
@@ -248,7 +309,7 @@ public final class Extractor {
 
   /// A new input over `stream` converted from `encoding`, starting again from its first byte
   /// (the head already read comes first).
-  func transcoded(_ input: BlockBuffer, from encoding: String, stream: FileStream) throws(PLError) -> BlockBuffer {
+  func transcoded(_ input: BlockBuffer, from encoding: String, stream: any ByteStream) throws(PLError) -> BlockBuffer {
     let again = PrefixedStream(prefix: Array(input.bytes(0, input.end)), rest: stream)
     let converted = BlockBuffer(source: try TranscodingStream(base: again, encoding: encoding))
     try fillHead(converted)

@@ -16,7 +16,9 @@ public enum InputFormat: String, CaseIterable, Sendable {
 
   /// What a file is when it is something this version cannot read, judged by its name and
   /// first bytes; nil when it may be text records. Reading such a file as CSV would turn its
-  /// bytes into nonsense records, so the extractor refuses it instead.
+  /// bytes into nonsense records, so the extractor refuses it instead (or, for a member of an
+  /// archive, reports and passes over it). Compressed files and archives never get here: the
+  /// input walker opens them (`ContainerKind`); a zip that does is a workbook or document.
   public static func unreadableKind(name: String, head: UnsafeBufferPointer<UInt8>) -> String? {
     func starts(_ magic: [UInt8]) -> Bool { head.count >= magic.count && zip(head, magic).allSatisfy { $0 == $1 } }
     if starts([0x25, 0x50, 0x44, 0x46]) { return "a PDF document" }

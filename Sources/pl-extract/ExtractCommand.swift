@@ -11,9 +11,32 @@ struct ExtractCommand: ParsableCommand {
     abstract: "Read lab data files and write their records as newline-delimited JSON.",
     discussion: """
       Reads each FILE in turn (standard input when there is none, or for -) and writes one JSON \
-      object per record to standard output. The format comes from the file name (.csv .txt .tsv \
-      .ndjson .jsonl .json) or, failing that, from the first bytes. Values stay text: converting \
-      types is pl-clean's job. Every record carries _pl.source and _pl.line (see pl-records(5)).
+      object per record to standard output. The format comes from the first bytes, the file name \
+      (.csv .txt .tsv .ndjson .jsonl .json) breaking ties. Values stay text: converting types is \
+      pl-clean's job. Every record carries _pl.source and _pl.line (see pl-records(5)).
+
+      Compressed files (gzip, xz, zstd, bzip2) are decompressed as they are read, decided by \
+      their bytes, not their name; their records name the file as it is (results.csv.gz). Every \
+      member of a zip, tar (also .tar.gz, .tgz, .tar.xz, .tar.zst) or 7z archive is read as if \
+      it were a file, also archives inside archives, with _pl.source reading \
+      bundle.tar.gz!logs/run1.csv. Nothing is ever unpacked to disk: a member named ../x.csv or \
+      /etc/passwd is just a name. Junk members (__MACOSX/, .DS_Store, Thumbs.db, ~$ lock files, \
+      hidden files) are passed over and counted; directories, links and devices are never \
+      followed; a README, a PDF or another member of a kind pl-extract does not read is reported \
+      on standard error and passed over, not fatal. Archives that expand too much, nest too \
+      deep or hold too many members are refused (exit 65) unless a limit is raised.
+
+      A FILE that is a folder is read file by file in byte-wise order of the names; hidden \
+      files and junk are passed over, sub-folders are reported and left out unless -r is given; \
+      symbolic links to folders are never followed.
+
+      With --on-error fail (the default) the first bad file, member or record stops the run with \
+      status 65 and the output ends with an abort line. With --on-error skip each one is \
+      reported on standard error and listed in the summary (with its sha256 when it was read \
+      whole), and the run goes on; the output is then complete by choice (no abort line, exit \
+      0, so the next command commits it), and the summary's "skipped" count says what was left \
+      out. The summary (--log-format json) and --detect list every file and member read, with \
+      the sha256 of its bytes as stored, computed while reading.
       """,
     version: PLVersion.string)
 
@@ -82,9 +105,33 @@ struct ExtractCommand: ParsableCommand {
   @Option(
     name: .customLong("on-error"),
     help: ArgumentHelp(
-      "What to do with bad input: fail (stop, exit 65, end the output with an abort line) or skip (report each bad record or input on standard error, count it in the summary, go on; exit 0).",
+      "What to do with bad input: fail (stop, exit 65, end the output with an abort line) or skip (report each bad record, file or member on standard error, count it in the summary, go on; exit 0).",
       valueName: "fail|skip"))
   var onError: ErrorPolicyArgument = .fail
+
+  @Flag(name: [.short, .customLong("recursive")], help: "Read the sub-folders of a FILE that is a folder too (without it they are reported and left out).")
+  var recursive = false
+
+  @Option(name: .customLong("max-total-size"), help: ArgumentHelp("The most bytes a compressed file or archive may expand to, with K, M or G (default 8G); an archive inside another gets what its parent has left.", valueName: "SIZE"))
+  var maxTotalSize: SizeArgument?
+
+  @Option(name: .customLong("max-expansion"), help: ArgumentHelp("The most times a compressed file or archive may expand its compressed size, checked past its first 64 MiB (default 250).", valueName: "RATIO"))
+  var maxExpansion: Double?
+
+  @Option(name: .customLong("max-depth"), help: ArgumentHelp("The most containers one inside another; bundle.tar.gz counts two (default 8).", valueName: "N"))
+  var maxDepth: Int?
+
+  @Option(name: .customLong("max-members"), help: ArgumentHelp("The most members one archive may hold (default 100000).", valueName: "N"))
+  var maxMembers: Int?
+
+  @Option(name: .customLong("record-path"), help: ArgumentHelp("The repeating element of an XML export, or the array of records in a JSON object (default: detected).", valueName: "PATH"))
+  var recordPath: String?
+
+  @Option(name: .customLong("sheet"), help: ArgumentHelp("A sheet of a workbook to read, by name or 1-based number; repeat for more (default: every visible sheet).", valueName: "NAME|N"))
+  var sheets: [String] = []
+
+  @Flag(name: .customLong("hidden-sheets"), help: "Read the hidden sheets of a workbook too.")
+  var hiddenSheets = false
 
   @OptionGroup var common: CommonOptions
 
@@ -96,6 +143,11 @@ struct ExtractCommand: ParsableCommand {
     if let comment, TextDialect.delimiter(named: comment) == nil || comment.utf8.count != 1 {
       throw ValidationError("--comment takes one ASCII character.")
     }
+    if let maxExpansion, !(maxExpansion >= 1) || !maxExpansion.isFinite { throw ValidationError("--max-expansion takes a ratio of 1 or more.") }
+    if let maxDepth, maxDepth < 1 { throw ValidationError("--max-depth takes a number from 1.") }
+    if let maxMembers, maxMembers < 1 { throw ValidationError("--max-members takes a number from 1.") }
+    if let recordPath, recordPath.isEmpty { throw ValidationError("--record-path takes a non-empty path.") }
+    if sheets.contains(where: \.isEmpty) { throw ValidationError("--sheet takes a sheet name or number.") }
     if let widths, parsedWidths(widths) == nil { throw ValidationError("--widths takes column widths such as 10,8,12.") }
     if files.isEmpty && Terminal().stdinIsTerminal {
       throw ValidationError("no input: give FILE arguments, or pipe data into standard input.")
@@ -122,6 +174,14 @@ struct ExtractCommand: ParsableCommand {
       inputs: files, format: format.value, csv: csv,
       includeMeta: !common.noMeta, errorPolicy: onError.value, encoding: encoding)
     plan.mode = detect ? .detect : mode.value
+    plan.recursive = recursive
+    if let maxTotalSize { plan.limits.archive.maxTotalBytes = maxTotalSize.bytes }
+    if let maxExpansion { plan.limits.archive.maxRatio = maxExpansion }
+    if let maxDepth { plan.limits.maxDepth = maxDepth }
+    if let maxMembers { plan.limits.maxMembers = maxMembers }
+    plan.recordPath = recordPath
+    plan.sheets = sheets
+    plan.includeHiddenSheets = hiddenSheets
     let dialectFile = dialect
     try ToolRunner(tool: "pl-extract", options: common).run { context throws(PLError) in
       if let dialectFile { try plan.loadDialects(from: dialectFile) }
@@ -135,9 +195,14 @@ struct ExtractCommand: ParsableCommand {
 }
 
 /// Counts, hashes and shows progress for pl-extract's sources.
+///
+/// Each file and member gets a digest of its own when it is opened (a member is read while
+/// its archive is, so several are open at once); the progress meter counts the bytes of the
+/// files named, not of their members, which would count bytes twice.
 final class ExtractProgress: ExtractObserver {
   let context: RunContext
-  var digest: SHA256Digest?
+  var digests: [ObjectIdentifier: SHA256Digest] = [:]
+  var finalized: [ObjectIdentifier: String] = [:]
   var bytesBefore = 0
 
   init(context: RunContext, plan: ExtractPlan) {
@@ -146,16 +211,36 @@ final class ExtractProgress: ExtractObserver {
   }
 
   func sourceOpened(_ source: any ByteStream) {
-    digest = try? SHA256Digest()
-    if let digest { source.observers.append(digest) }
+    // An identifier may be reused once an earlier stream was freed.
+    finalized[ObjectIdentifier(source)] = nil
+    guard let digest = try? SHA256Digest() else { return }
+    digests[ObjectIdentifier(source)] = digest
+    source.observers.append(digest)
+  }
+
+  func sha256(of source: any ByteStream) -> String? {
+    let id = ObjectIdentifier(source)
+    if let done = finalized[id] { return done }
+    guard let digest = digests.removeValue(forKey: id) else { return nil }
+    let hex = digest.finalize()
+    finalized[id] = hex
+    return hex
   }
 
   func recordsRead(_ records: Int, bytesRead: Int) {
     context.progress.update(bytes: bytesBefore + bytesRead, records: records)
   }
 
+  func inputFinished(_ source: any ByteStream) {
+    bytesBefore += source.bytesRead
+  }
+
   func warning(_ message: String) {
     context.warn(message)
+  }
+
+  func note(_ message: String) {
+    context.note(message)
   }
 
   func skipped(_ error: PLError) {
@@ -164,9 +249,16 @@ final class ExtractProgress: ExtractObserver {
   }
 
   func sourceFinished(_ source: any ByteStream, records: Int, details: [Field]) {
-    bytesBefore += source.bytesRead
     context.stats.sources.append(
-      SourceStat(name: source.name, bytes: source.bytesRead, records: records, sha256: digest?.finalize(), details: details))
+      SourceStat(name: source.name, bytes: source.bytesRead, records: records, sha256: sha256(of: source), details: details))
+  }
+
+  func sourceFailed(name: String, source: (any ByteStream)?, records: Int, error: PLError, complete: Bool) {
+    let sha = source.flatMap { sha256(of: $0) }
+    context.stats.sources.append(
+      SourceStat(
+        name: name, bytes: source?.bytesRead ?? 0, records: records, sha256: complete ? sha : nil,
+        details: [Field("error", .string(error.description))]))
   }
 }
 
