@@ -163,9 +163,9 @@ _pl-extract() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--no-header --detect --allow-ragged -q --quiet --no-meta --version -h --help)
-    local -a repeating_options=()
-    local -a non_repeating_options=(--format -d --delimiter --quote --escape --header-row --header-rows --skip --comment --widths --dialect --mode --max-row-size --encoding --on-error --log-format --metrics)
+    local -a non_repeating_flags=(--no-header --detect --allow-ragged -r --recursive --hidden-sheets -q --quiet --no-meta --version -h --help)
+    local -a repeating_options=(--sheet)
+    local -a non_repeating_options=(--format -d --delimiter --quote --escape --header-row --header-rows --skip --comment --widths --dialect --mode --max-row-size --encoding --on-error --max-total-size --max-expansion --max-depth --max-members --record-path --log-format --metrics)
     __pl-extract_offer_flags_options -1
 
     # Offer option value completions
@@ -210,6 +210,24 @@ _pl-extract() {
         return
         ;;
     '--on-error')
+        return
+        ;;
+    '--max-total-size')
+        return
+        ;;
+    '--max-expansion')
+        return
+        ;;
+    '--max-depth')
+        return
+        ;;
+    '--max-members')
+        return
+        ;;
+    '--record-path')
+        return
+        ;;
+    '--sheet')
         return
         ;;
     '--log-format')
