@@ -180,7 +180,7 @@ enum CellText {
     if display == .elapsed {
       return clock(milliseconds, elapsed: true)
     }
-    var days = milliseconds / 86_400_000
+    let days = milliseconds / 86_400_000
     milliseconds %= 86_400_000
     let hasTime = milliseconds != 0
     let hasDate = days != 0
@@ -205,8 +205,7 @@ enum CellText {
       } else if days == 60 {
         (y, m, d) = (1900, 2, 29)
       } else {
-        if days < 60 { days += 1 }  // before Excel's phantom 29 February
-        (y, m, d) = civil(fromDays: Int(days) + daysFrom1970To1899_12_30)
+        (y, m, d) = civil(fromDays: Int(days < 60 ? days + 1 : days) + daysFrom1970To1899_12_30)  // before Excel's phantom 29 February, one day on
       }
       if days == 0 && !date1904 {
         // Serial 0 shows as 1900-01-00 in Excel: a time without a date.

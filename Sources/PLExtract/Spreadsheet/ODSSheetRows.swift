@@ -191,6 +191,11 @@ final class ODSSheetRows: SheetRows {
   /// The text of a cell from its attributes (by local name) and its paragraphs.
   func cellText(_ a: [String: String], paragraphs: String) -> String? {
     if a["calcext:value-type"] == "error" { return paragraphs }
+    // LibreOffice keeps a boolean of another format as the formula TRUE() or FALSE().
+    if let formula = a["formula"], a["value-type"] == "float" {
+      if formula.hasSuffix(":=TRUE()") { return "true" }
+      if formula.hasSuffix(":=FALSE()") { return "false" }
+    }
     switch a["value-type"] {
     case "float", "percentage", "currency":
       return a["value"].map(CellText.number) ?? paragraphs

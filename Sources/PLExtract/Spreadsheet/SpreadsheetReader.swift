@@ -48,7 +48,10 @@ public final class SpreadsheetReader: RecordReader {
       if head.count >= dataStart + type.utf8.count, head[dataStart..<(dataStart + type.utf8.count)].elementsEqual(type.utf8) {
         return (.ods, true)
       }
-      return nil
+      // Another OpenDocument file (a text, a drawing): no workbook, whatever its name.
+      if head.count >= dataStart + 35, head[dataStart..<(dataStart + 35)].elementsEqual("application/vnd.oasis.opendocument.".utf8) {
+        return nil
+      }
     }
     if contains("xl/workbook.xml") || contains("xl/worksheets/") || contains("xl/sharedStrings.xml") || contains("xl/styles.xml") {
       return (.xlsx, true)
