@@ -88,12 +88,13 @@ final class SheetTable {
     }
     guard let first = buffered.first else { return }
     firstRowNumber = first.number
-    let filled = buffered.filter { !$0.isEmpty }
+    let filled = buffered.filter { !$0.isEmpty && $0.number < first.number + Self.sampleRows }
     leftEdge = filled.compactMap { $0.cells.first { !$0.text.isEmpty }?.column }.min() ?? 0
     // The rows as text from the left edge, blank rows in the gaps.
     var texts: [[String]] = []
     var number = first.number
-    for row in buffered {
+    // The row that ended the sample by its number (past a gap) is read as data, not analysed.
+    for row in buffered where row.number < first.number + Self.sampleRows {
       while number < row.number {
         texts.append([])
         number += 1

@@ -33,6 +33,16 @@ final class WorkbookPackage {
     self.name = name
     self.limits = limits
     bytes = try stream.readAll(limit: Self.maxCompressedBytes)
+    // Read by its local headers, a zip cut after its last member would pass for whole: its
+    // end record (`PK\5\6`, in the last 64 KiB + 22 bytes) says it is not.
+    let tail = bytes.suffix(65_557)
+    let end: [UInt8] = [0x50, 0x4B, 0x05, 0x06]
+    let hasEnd = tail.withContiguousStorageIfAvailable { findBytes(end, in: UnsafeRawBufferPointer($0)) != nil } ?? true
+    guard hasEnd else {
+      throw PLError.malformed(
+        source: name, location: nil,
+        message: "not a readable workbook (damaged or cut short?): the zip has no end-of-central-directory record (\(bytes.count) bytes)")
+    }
   }
 
   /// A new pass over the members, from the first.
