@@ -114,6 +114,12 @@ enum CellText {
     }
     if plain && digits <= 15 {
       guard sawDot else { return text == "-0" ? "0" : text }
+      // Nothing to drop or add: returned as it is, without a copy.
+      if let last = utf8.last, last != UInt8(ascii: "0"), last != UInt8(ascii: "."), utf8.first != UInt8(ascii: "."),
+        !text.hasPrefix("-.")
+      {
+        return text
+      }
       var bytes = Array(utf8)
       while bytes.last == UInt8(ascii: "0") { bytes.removeLast() }
       if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
@@ -308,15 +314,29 @@ enum CellText {
     return String(decoding: scalars.reversed(), as: UTF8.self)
   }
 
-  /// A cell reference `B7` as (0-based column, 1-based row); nil when it is not one.
+  /// A cell reference `B7` (or `$B$7`) as (0-based column, 1-based row); nil when it is not one.
   static func reference(_ ref: Substring) -> (column: Int, row: Int)? {
-    var text = ref
-    text.removeAll { $0 == "$" }
-    guard let firstDigit = text.firstIndex(where: \.isASCIIDigitCharacter) else { return nil }
-    guard let column = column(letters: text[..<firstDigit].utf8), let row = Int(text[firstDigit...]),
-      row >= 1, row <= maxRows
-    else { return nil }
-    return (column, row)
+    var column = 0
+    var row = 0
+    var letters = 0
+    var digits = 0
+    for b in ref.utf8 {
+      if b == UInt8(ascii: "$") { continue }
+      if b >= 0x30 && b <= 0x39 {
+        guard letters > 0 else { return nil }
+        row = row * 10 + Int(b - 0x30)
+        digits += 1
+        if row > maxRows { return nil }
+      } else {
+        let upper = b & ~0x20
+        guard digits == 0, upper >= UInt8(ascii: "A"), upper <= UInt8(ascii: "Z") else { return nil }
+        column = column * 26 + Int(upper - UInt8(ascii: "A")) + 1
+        letters += 1
+        if column > maxColumns { return nil }
+      }
+    }
+    guard letters > 0, digits > 0, row >= 1 else { return nil }
+    return (column - 1, row)
   }
 
   /// The most columns and rows a sheet has in Excel (XFD and 1,048,576), and what this reader
@@ -327,7 +347,16 @@ enum CellText {
   /// Text of SpreadsheetML with its `_xHHHH_` escapes undone (`_x000D_` is a carriage return,
   /// `_x005F_` an underscore that would otherwise start an escape).
   static func unescapeOOXML(_ text: String) -> String {
-    guard text.contains("_x") else { return text }
+    var previous: UInt8 = 0
+    var escaped = false
+    for b in text.utf8 {
+      if previous == UInt8(ascii: "_") && b == UInt8(ascii: "x") {
+        escaped = true
+        break
+      }
+      previous = b
+    }
+    guard escaped else { return text }
     let scalars = Array(text.unicodeScalars)
     var out = String.UnicodeScalarView()
     var i = 0

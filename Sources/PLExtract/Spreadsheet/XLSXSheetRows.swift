@@ -179,7 +179,7 @@ final class XLSXSheetRows: SheetRows {
       text = value
     default:
       let display = style < workbook.styles.count ? workbook.styles[style] : .number
-      let trimmed = value.trimmingSpaces
+      let trimmed = value.utf8.first == 0x20 || value.utf8.last == 0x20 ? value.trimmingSpaces : value
       if trimmed.isEmpty {
         text = ""
       } else if display.isNumber {
