@@ -88,8 +88,9 @@ final class XLSXSheetRows: SheetRows {
         case .text, .cdata:
           switch capture {
           case .none: break
-          case .value: value += xml.value ?? ""
-          case .inline: inlineText += xml.value ?? ""
+          // Assigned, not appended, when it is the first (mostly the only) piece of text.
+          case .value: if value.isEmpty { value = xml.value ?? "" } else { value += xml.value ?? "" }
+          case .inline: if inlineText.isEmpty { inlineText = xml.value ?? "" } else { inlineText += xml.value ?? "" }
           case .formula: formula! += xml.value ?? ""
           }
         case .other:
