@@ -22,7 +22,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
     if starts([0x25, 0x50, 0x44, 0x46]) { return "a PDF document" }
     if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
       // An XLSX or ODS workbook is read; another zip is not yet.
-      return SpreadsheetReader.sniff(name: name, head: head) > .no ? nil : "a ZIP archive"
+      return SpreadsheetReader.sniff(name: name, head: head) > .no ? nil : "a ZIP archive (or an XLSX/ODS workbook)"
     }
     if starts([0x1F, 0x8B]) { return "gzip-compressed data" }
     if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return "xz-compressed data" }
