@@ -22,7 +22,10 @@ public enum InputFormat: String, CaseIterable, Sendable {
   public static func unreadableKind(name: String, head: UnsafeBufferPointer<UInt8>) -> String? {
     func starts(_ magic: [UInt8]) -> Bool { head.count >= magic.count && zip(head, magic).allSatisfy { $0 == $1 } }
     if starts([0x25, 0x50, 0x44, 0x46]) { return "a PDF document" }
-    if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return "a ZIP archive (or an XLSX/ODS workbook)" }
+    if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
+      // An XLSX or ODS workbook is read; another zip is not yet.
+      return SpreadsheetReader.sniff(name: name, head: head) > .no ? nil : "a ZIP archive (or an XLSX/ODS workbook)"
+    }
     if starts([0x1F, 0x8B]) { return "gzip-compressed data" }
     if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return "xz-compressed data" }
     if starts([0x28, 0xB5, 0x2F, 0xFD]) { return "zstd-compressed data" }

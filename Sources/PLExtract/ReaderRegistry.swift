@@ -10,6 +10,7 @@ public enum ReaderRegistry {
     NDJSONReader.self,
     JSONDocumentReader.self,
     CSVRecordReader.self,
+    SpreadsheetReader.self,
   ]
 
   /// The reader of format `name` (`csv`, `ndjson`, `json`).
