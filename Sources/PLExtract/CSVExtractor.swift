@@ -89,7 +89,10 @@ public final class CSVExtractor {
 
   /// Reads delimited text as `options` says, detecting what it does not say from the first
   /// bytes of `input` (already read, up to 64 KiB).
-  public init(input: BlockBuffer, sourceName: String, options: CSVOptions) throws(PLError) {
+  ///
+  /// - Parameter inheritedMeta: `_pl.meta` members from what held the input (an e-mail's
+  ///   headers), written before the preamble's own.
+  public init(input: BlockBuffer, sourceName: String, options: CSVOptions, inheritedMeta: [Field] = []) throws(PLError) {
     while !input.eof && input.end - input.start < (1 << 16) { try input.fill() }
     let report = DialectSniffer.sniff(input.bytes(input.start, input.end), complete: input.eof, overrides: options.overrides)
     self.report = report
@@ -106,18 +109,24 @@ public final class CSVExtractor {
     JSONWriter.writeString(sourceName, to: metaPrefix)
     metaPrefix.append(",\"line\":" as StaticString)
     metaSuffix = ByteBuffer(capacity: 64)
-    if !report.meta.isEmpty {
+    // Inherited members first; a preamble key that repeats one gets `_2`.
+    var merged = PreambleMeta(fields: inheritedMeta)
+    for field in report.meta { merged.add(field.key, field.value.stringValue ?? "") }
+    if !merged.fields.isEmpty {
       let meta = ByteBuffer(capacity: 256)
       meta.append(",\"meta\":" as StaticString)
-      JSONWriter.writeValue(.object(report.meta), to: meta)
+      JSONWriter.writeValue(.object(merged.fields), to: meta)
       if meta.count <= Self.maxRecordMeta { metaSuffix.append(meta.bytes) }
     }
     metaSuffix.append("}}\n" as StaticString)
+    hasInheritedMeta = !inheritedMeta.isEmpty
   }
+
+  let hasInheritedMeta: Bool
 
   /// True when the preamble's meta was too large to repeat in every record.
   public var metaLeftOutOfRecords: Bool {
-    guard let report, !report.meta.isEmpty else { return false }
+    guard let report, !report.meta.isEmpty || hasInheritedMeta else { return false }
     return metaSuffix.count <= 3
   }
 

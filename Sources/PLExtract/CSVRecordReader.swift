@@ -48,7 +48,7 @@ public final class CSVRecordReader: RecordReader, CompactLineSource, ResumableSo
     if tabSeparated && csv.delimiter == nil { csv.delimiter = 0x09 }
     // Tab-separated by name, by --format tsv or by -d tab: reported as TSV.
     formatName = tabSeparated || options.csv.delimiter == 0x09 ? "tsv" : Self.format
-    extractor = try CSVExtractor(input: input, sourceName: input.source.name, options: csv)
+    extractor = try CSVExtractor(input: input, sourceName: input.source.name, options: csv, inheritedMeta: options.inheritedMeta)
     includeMeta = options.includeMeta
   }
 

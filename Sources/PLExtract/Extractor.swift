@@ -174,7 +174,7 @@ public final class Extractor {
   /// Reads the records of one input that holds them (a file, a member, decompressed bytes).
   func extract(_ input: LeafInput) throws(PLError) -> ReadResult {
     let stream = input.stream
-    let (reader, encoding) = try openReader(for: input.formatName, source: stream.name, stream: stream)
+    let (reader, encoding) = try openReader(for: input.formatName, source: stream.name, stream: stream, inheritedMeta: input.meta)
     if let text = reader as? CSVRecordReader {
       for warning in text.warnings { observer?.warning("\(stream.name): \(warning)") }
     }
@@ -232,7 +232,9 @@ public final class Extractor {
   /// by their kind.
   ///
   /// - Returns: the reader and the encoding converted from (nil for UTF-8).
-  func openReader(for path: String, source: String, stream: any ByteStream) throws(PLError) -> (any RecordReader, String?) {
+  func openReader(
+    for path: String, source: String, stream: any ByteStream, inheritedMeta: [Field] = []
+  ) throws(PLError) -> (any RecordReader, String?) {
     let (overrides, told) = try overrides(for: source)
     var input = BlockBuffer(source: stream)
     try fillHead(input)
@@ -263,6 +265,7 @@ public final class Extractor {
     }
     var options = plan.readerOptions
     options.csv.overrides = overrides
+    options.inheritedMeta = inheritedMeta
     if plan.format == .tsv && options.csv.delimiter == nil { options.csv.delimiter = 0x09 }
     return (try reader.init(input: input, options: options), encoding)
   }

@@ -39,7 +39,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
     if i < head.count, head[i] == UInt8(ascii: "<") { return "XML or HTML" }
     if let dot = name.lastIndex(of: "."), !name[dot...].contains("/") {
       switch name[name.index(after: dot)...].lowercased() {
-      case "eml", "msg": return "an e-mail"
+      case "msg": return "an Outlook message (.msg)"
       case "xlsx", "xlsm", "xls", "ods": return "a spreadsheet workbook"
       default: break
       }

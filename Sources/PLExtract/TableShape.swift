@@ -367,6 +367,11 @@ public struct PreambleMeta: Sendable {
   public var fields: [Field] = []
   public var lines: [String] = []
 
+  public init(fields: [Field] = [], lines: [String] = []) {
+    self.fields = fields
+    self.lines = lines
+  }
+
   /// One preamble row, as its cells: `Key: value`, `Key;value`, `Key,,value`, `K1,V1,K2,V2`.
   mutating func add(cells raw: [String]) {
     let cells = raw.filter { !$0.isEmpty }

@@ -154,7 +154,7 @@ import Testing
     ("x.csv.gz", [0x1F, 0x8B, 0x08, 0x00], "gzip-compressed data"),
     ("run.xml", Array("\n  <?xml version=\"1.0\"?>".utf8), "XML or HTML"),
     ("bom.xml", [0xEF, 0xBB, 0xBF] + Array("<Run/>".utf8), "XML or HTML"),
-    ("mail.eml", Array("From: lab@example.org\n".utf8), "an e-mail"),
+    ("mail.msg", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "an old Excel (XLS) workbook"),
     ("panel.xlsx", [], "a spreadsheet workbook"),
   ] as [(String, [UInt8], String)])
   func unreadableKinds(name: String, head: [UInt8], kind: String) {

@@ -8,19 +8,21 @@ import PLCore
 /// file whose content is a tar, so `bundle.tar.gz` is two containers, one inside the other
 /// (and counts two against the nesting limit).
 ///
-/// Adding a kind (e-mail: MIME parts split by our own parser, each attachment read like a
-/// file) is one case here, its test in `detect(name:head:)`, and one branch in
-/// `InputWalker.readContainer`; until then e-mail is refused by kind (`InputFormat`).
+/// An e-mail (RFC 5322 with MIME parts, split by `MailMessage`) is a container too: each
+/// attachment is read like a file.
 public enum ContainerKind: Equatable, Sendable {
   /// One compressed file, whose decompressed bytes are the input: gzip, xz, zstd, bzip2.
   case compressed(String)
   /// A bundle of members, each read as if it were a file: zip, tar, 7z.
   case archive(String)
+  /// An e-mail message, whose attachments are the members.
+  case mail
 
-  /// The short name of the format (`gzip`, `zip`), for summaries and messages.
+  /// The short name of the format (`gzip`, `zip`, `e-mail`), for summaries and messages.
   public var format: String {
     switch self {
     case .compressed(let name), .archive(let name): name
+    case .mail: "e-mail"
     }
   }
 
@@ -44,6 +46,7 @@ public enum ContainerKind: Equatable, Sendable {
       return isOfficeDocument(name: name, head: head) ? nil : .archive("zip")
     }
     if head.count >= 262, head[257..<262].elementsEqual("ustar".utf8) { return .archive("tar") }
+    if MailMessage.sniff(head) == .high { return .mail }
     return nil
   }
 

@@ -25,6 +25,8 @@ struct LeafInput {
   let stream: ReplayStream
   /// The name a reader is chosen by (`results.csv` for `results.csv.gz`).
   let formatName: String
+  /// `_pl.meta` members its records inherit from what held it (an e-mail's headers).
+  var meta: [Field] = []
 }
 
 /// What reading one input gave.
@@ -65,6 +67,8 @@ final class InputWalker {
   let unreadableKind: (String, UnsafeBufferPointer<UInt8>) -> String?
   /// The file or standard input being read, whose bytes the progress meter shows.
   private(set) var top: (any ByteStream)?
+  /// `_pl.meta` members the records of the input being read inherit (an e-mail's headers).
+  var inheritedMeta: [Field] = []
   /// The failure a reader already reported under `--on-error skip` (passed over as a bad
   /// record), so that it is not reported again for its input.
   private var reported: PLError?
@@ -259,14 +263,19 @@ final class InputWalker {
         return try readCompressed(stream, compression: compression, formatName: formatName, origin: origin, depth: depth, budget: budget)
       case .archive(let format):
         return try readArchive(stream, format: format, depth: depth, budget: budget)
+      case .mail:
+        return try readMail(stream, depth: depth, budget: budget)
       }
+    }
+    if head.withUnsafeBufferPointer({ OutlookMessage.recognise(name: formatName, head: $0) }) {
+      throw OutlookMessage.refusal(name: stream.name)
     }
     if origin != .argument && plan.format == .auto {
       let reason = MemberFilter.documentation(formatName)
         ?? head.withUnsafeBufferPointer { unreadableKind(formatName, $0) }.map { "\($0), which this version of pl-extract does not read" }
       if let reason { return try passOver(stream, reason: reason) }
     }
-    return try readLeaf(LeafInput(stream: stream, formatName: formatName))
+    return try readLeaf(LeafInput(stream: stream, formatName: formatName, meta: inheritedMeta))
   }
 
   /// Reports an input that is not read and reads it through (its sha256 is still wanted).
@@ -389,6 +398,63 @@ final class InputWalker {
     var details = [Field("format", .string(format)), Field("members", .integer(read))]
     if passedOver > 0 { details.append(Field("members_passed_over", .integer(passedOver))) }
     return ReadResult(records: records, details: details, detectFields: details)
+  }
+
+  /// An e-mail: each attachment is read as if it were a file named `message.eml!attachment`,
+  /// its records carrying the message's sender, date, subject and id in `_pl.meta`. A message
+  /// without an attachment is a failure of its input, not an empty success.
+  func readMail(_ stream: ReplayStream, depth: Int, budget: Int) throws(PLError) -> ReadResult {
+    let limits = MailLimits(maxDecodedBytes: min(MailLimits().maxDecodedBytes, max(budget, 1)))
+    var bytes: [UInt8] = []
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
+    defer { chunk.deallocate() }
+    while true {
+      let n = try stream.read(into: chunk)
+      if n == 0 { break }
+      bytes.append(contentsOf: chunk[0..<n])
+      guard bytes.count <= limits.maxDecodedBytes else {
+        throw .malformed(
+          source: stream.name, location: nil,
+          message: "refused: an e-mail larger than \(Self.size(limits.maxDecodedBytes)); --max-total-size raises the limit")
+      }
+    }
+    let message = try MailMessage.parse(bytes, name: stream.name, limits: limits)
+    for note in message.notes { observer?.warning("\(stream.name): \(note)") }
+    guard !message.attachments.isEmpty else {
+      throw .malformed(
+        source: stream.name, location: nil,
+        message: "an e-mail without an attachment to read (\(message.skippedParts) text part\(message.skippedParts == 1 ? "" : "s") passed over)")
+    }
+    var records = 0
+    var used = Set<String>()
+    let outer = inheritedMeta
+    defer { inheritedMeta = outer }
+    for attachment in message.attachments {
+      // Two attachments of one name are told apart by their MIME section.
+      var member = attachment.filename
+      if !used.insert(member).inserted { member = "\(attachment.section)/\(attachment.filename)" }
+      let name = MemberPath.display(archive: stream.name, member: member)
+      inheritedMeta = outer + Self.mailMeta(attachment.message)
+      records += try readItem(
+        MemoryStream(attachment.bytes, name: name), source: name, formatName: attachment.filename, origin: .member,
+        depth: depth + 1, budget: budget)
+    }
+    var details: [Field] = [
+      Field("format", .string("e-mail")), Field("attachments", .integer(message.attachments.count)),
+      Field("parts_passed_over", .integer(message.skippedParts)),
+    ]
+    details += Self.mailMeta(message.headers)
+    return ReadResult(records: records, details: details, detectFields: details)
+  }
+
+  /// What a message says of itself, as `_pl.meta` members of its attachments' records.
+  static func mailMeta(_ headers: MailHeaders) -> [Field] {
+    var fields: [Field] = []
+    if let from = headers.from { fields.append(Field("mail_from", .string(from))) }
+    if let date = headers.utcDate ?? headers.date { fields.append(Field("mail_date", .string(date))) }
+    if let subject = headers.subject { fields.append(Field("mail_subject", .string(subject))) }
+    if let id = headers.messageID { fields.append(Field("mail_message_id", .string(id))) }
+    return fields
   }
 
   /// The walker's message for an archive reader's error: the limit passed and the flag that
