@@ -14,6 +14,10 @@ public final class RunContext {
   /// Standard output, when the command writes records there: a failure then ends the stream
   /// with an abort line (pl-records(5)), and its count is the summary's `records_out`.
   public private(set) var recordOutput: OutputStream?
+  /// The exit status of a run whose work completed: `.dataError` when bad input was passed
+  /// over on request (`--on-error skip`). The output is complete by choice, so it gets no
+  /// abort line; the status still tells cron that something was left out.
+  public var completedStatus = ExitStatus.ok
 
   /// Standard output for records, set up once: signals that stop the command end the stream
   /// with an abort line too.
@@ -88,6 +92,7 @@ public struct ToolRunner {
     var errorText: String?
     do {
       try body(context)
+      status = context.completedStatus
     } catch .brokenPipe {
       status = .ok
     } catch {
@@ -101,6 +106,9 @@ public struct ToolRunner {
     if let output = context.recordOutput { context.stats.recordsOut = output.recordsWritten }
     context.progress.finish()
     if let errorText { report(errorText, color: context.terminal.useColor) }
+    if errorText == nil && status != .ok && !options.quiet {
+      report("\(context.stats.skipped) bad input\(context.stats.skipped == 1 ? "" : "s") passed over (--on-error skip): exit \(status.rawValue)", color: context.terminal.useColor)
+    }
     let seconds = monotonicSeconds() - start
     writeSummary(context, status: status, seconds: seconds, error: errorText)
     if let path = options.metrics {

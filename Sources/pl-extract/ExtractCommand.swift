@@ -33,9 +33,9 @@ struct ExtractCommand: ParsableCommand {
       With --on-error fail (the default) the first bad file, member or record stops the run with \
       status 65 and the output ends with an abort line. With --on-error skip each one is \
       reported on standard error and listed in the summary (with its sha256 when it was read \
-      whole), and the run goes on; the output is then complete by choice (no abort line, exit \
-      0, so the next command commits it), and the summary's "skipped" count says what was left \
-      out. The summary (--log-format json) and --detect list every file and member read, with \
+      whole), and the run goes on; the output is then complete by choice (no abort line, so the \
+      next command commits it), the summary's "skipped" count says what was left out, and the \
+      exit status is 65 when anything was, so that cron hears of it. The summary (--log-format json) and --detect list every file and member read, with \
       the sha256 of its bytes as stored, computed while reading.
       """,
     version: PLVersion.string)
@@ -105,7 +105,7 @@ struct ExtractCommand: ParsableCommand {
   @Option(
     name: .customLong("on-error"),
     help: ArgumentHelp(
-      "What to do with bad input: fail (stop, exit 65, end the output with an abort line) or skip (report each bad record, file or member on standard error, count it in the summary, go on; exit 0).",
+      "What to do with bad input: fail (stop, exit 65, end the output with an abort line) or skip (report each bad record, file or member on standard error, count it in the summary, go on; no abort line, exit 65 at the end if anything was passed over).",
       valueName: "fail|skip"))
   var onError: ErrorPolicyArgument = .fail
 
@@ -190,6 +190,7 @@ struct ExtractCommand: ParsableCommand {
       let extractor = Extractor(plan: plan, sink: sink, observer: observer)
       defer { context.stats.recordsIn = extractor.pipeline.counts.read }
       try extractor.run()
+      if context.stats.skipped > 0 { context.completedStatus = .dataError }
     }
   }
 }
