@@ -9,10 +9,11 @@ public enum ReaderRegistry {
   public static let readers: [any RecordReader.Type] = [
     NDJSONReader.self,
     JSONDocumentReader.self,
+    XMLRecordReader.self,
     CSVRecordReader.self,
   ]
 
-  /// The reader of format `name` (`csv`, `ndjson`, `json`).
+  /// The reader of format `name` (`csv`, `ndjson`, `json`, `xml`).
   public static func reader(format name: String) -> (any RecordReader.Type)? {
     readers.first { $0.format == name }
   }
