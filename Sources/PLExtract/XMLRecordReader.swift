@@ -25,10 +25,11 @@ import PLXML
 ///   an element with attributes and no text gives only its attribute fields, an empty one
 ///   without attributes gives `""`; text between child elements (mixed content) is kept,
 ///   trimmed, when it is more than white space;
-/// - the second and later children of the same name under one parent are `name_2`,
-///   `name_3` (with their own fields under that name: `Value_2.unit`); any other clash of
-///   names (an attribute and a child both called `id`) is resolved the same way;
-/// - the record element's own text, if any, under its own name.
+/// - a name already taken in the record is numbered: the second `Value` child is
+///   `Value_2` (with its own fields under that name: `Value_2.unit`), the third `Value_3`;
+///   a child `id` beside an attribute `id` is `id_2`. Flat keys, not arrays, so the records
+///   load into tables as they are;
+/// - last, the record element's own text, if it has any besides white space, under its name.
 ///
 /// Provenance: `_pl.source`, `_pl.line` (the line where the record's start tag ends, which is
 /// where it starts for the usual one-line tag), and `_pl.meta` when there is any: the
@@ -270,7 +271,7 @@ public final class XMLRecordReader: RecordReader {
   }
 
   func finishRecord() -> Record {
-    guard let builder = record else { return Record() }
+    guard var builder = record else { return Record() }
     record = nil
     recordCount += 1
     var out = Record(builder.fields())
@@ -373,6 +374,10 @@ struct RecordBuilder {
   /// Keys and values in document order; a nil value is a slot kept for an element's text
   /// that it may turn out not to have.
   var entries: [(key: String, value: String?)] = []
+  /// Every key given out, slots included: a later one with the same name is numbered.
+  var taken = Set<String>()
+  /// The last number given to each key that clashed.
+  var numbered: [String: Int] = [:]
   /// The record element and the elements open inside it.
   var open: [Open] = []
   /// Bytes of keys and values so far.
@@ -385,16 +390,13 @@ struct RecordBuilder {
     var text = ""
     var hasChildren = false
     var hasAttributes: Bool
-    /// How many children of each name it has had, for `name_2`.
-    var names: [String: Int] = [:]
   }
 
   init(name: String, line: Int, attributes: [(String, String)]) {
     self.name = name
     self.line = line
-    entries.append((name, nil))
     for (attribute, value) in attributes { add(attribute, value) }
-    open.append(Open(key: name, slot: 0, hasAttributes: !attributes.isEmpty))
+    open.append(Open(key: name, slot: -1, hasAttributes: !attributes.isEmpty))
   }
 
   /// How deep inside the record element the reader is (0: directly in it).
@@ -404,18 +406,29 @@ struct RecordBuilder {
   /// for the record element itself.
   var prefix: String { open.count == 1 ? "" : open[open.count - 1].key + "." }
 
-  mutating func add(_ key: String, _ value: String?) {
-    bytes += key.utf8.count + (value?.utf8.count ?? 0)
-    entries.append((key, value))
+  /// Adds `key` (numbered `key_2`, `key_3`, … when taken) with `value`; returns the key used.
+  @discardableResult
+  mutating func add(_ key: String, _ value: String?) -> String {
+    var unique = key
+    if !taken.insert(key).inserted {
+      // Numbered from where the last clash of this key stopped: a record of 10,000 `<v>`
+      // children costs 10,000 steps, not 50 million.
+      var n = numbered[key, default: 1]
+      repeat {
+        n += 1
+        unique = key + "_\(n)"
+      } while !taken.insert(unique).inserted
+      numbered[key] = n
+    }
+    bytes += unique.utf8.count + (value?.utf8.count ?? 0)
+    entries.append((unique, value))
+    return unique
   }
 
   mutating func start(_ child: String, attributes: [(String, String)]) {
-    let n = open[open.count - 1].names[child, default: 0] + 1
-    open[open.count - 1].names[child] = n
     open[open.count - 1].hasChildren = true
-    let key = prefix + (n == 1 ? child : "\(child)_\(n)")
     let slot = entries.count
-    add(key, nil)
+    let key = add(prefix + child, nil)
     for (attribute, value) in attributes { add(key + "." + attribute, value) }
     open.append(Open(key: key, slot: slot, hasAttributes: !attributes.isEmpty))
   }
@@ -436,29 +449,13 @@ struct RecordBuilder {
     }
   }
 
-  /// The record's fields, every key unique.
-  func fields() -> [Field] {
-    var fields: [Field] = []
-    fields.reserveCapacity(entries.count)
-    var taken = Set<String>()
-    // The record element's own slot was never closed by `end()`: its text is still open.
-    var entries = entries
+  /// The record's fields; the record element's own text, if any, last under its name.
+  mutating func fields() -> [Field] {
     if let root = open.first {
       let trimmed = root.text.trimmingXMLSpace()
-      if !trimmed.isEmpty { entries[0].value = trimmed }
+      if !trimmed.isEmpty { add(name, trimmed) }
     }
-    for (key, value) in entries {
-      guard let value else { continue }
-      var unique = key
-      var n = 1
-      while taken.contains(unique) {
-        n += 1
-        unique = key + "_\(n)"
-      }
-      taken.insert(unique)
-      fields.append(Field(unique, .string(value)))
-    }
-    return fields
+    return entries.compactMap { entry in entry.value.map { Field(entry.key, .string($0)) } }
   }
 }
 

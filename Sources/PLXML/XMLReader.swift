@@ -115,7 +115,8 @@ public final class XMLReader {
     // A failing stream makes libxml2 report an I/O error of its own; the stream's says more.
     if let error = input.error { throw fail(.stream(error)) }
     if let first = errors.errors.first {
-      throw fail(.malformed(source: source, line: first.line, column: first.column, message: first.message))
+      let line = first.line ?? Int(xmlTextReaderGetParserLineNumber(reader))
+      throw fail(.malformed(source: source, line: line, column: first.column, message: first.message))
     }
     switch status {
     case 1:
