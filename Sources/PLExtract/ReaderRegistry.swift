@@ -87,11 +87,11 @@ extension JSONDocumentReader: RecordReader {
   }
 
   public convenience init(input: BlockBuffer, options: ReaderOptions) throws(PLError) {
-    self.init(input: input)
+    try self.init(input: input, recordPath: options.recordPath)
     provenance = options.includeMeta
   }
 
-  public var details: [Field] { [Field("format", .string("json"))] }
+  public var details: [Field] { [Field("format", .string("json"))] + shapeDetails }
 }
 
 @inline(__always)
