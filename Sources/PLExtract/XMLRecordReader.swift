@@ -41,6 +41,8 @@ import PLXML
 ///
 /// Errors: a document that is not well-formed, or refers to an entity, ends the reading with
 /// `PLError.malformed` naming the source and line; the records handed out before stay out.
+/// libxml2 parses ahead of the reading position in 512-byte steps and stops at the first
+/// error, so the records in the last few hundred bytes before the error do not come out.
 public final class XMLRecordReader: RecordReader {
   public static let format = "xml"
   public static let extensions = ["xml"]
