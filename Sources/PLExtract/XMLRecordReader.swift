@@ -304,8 +304,9 @@ public final class XMLRecordReader: RecordReader {
   }
 
   static func localName(_ name: String) -> String {
-    guard let colon = name.lastIndex(of: ":") else { return name }
-    return String(name[name.index(after: colon)...])
+    // By bytes: a search by characters costs more than the rest of an attribute's handling.
+    guard let colon = name.utf8.lastIndex(of: UInt8(ascii: ":")) else { return name }
+    return String(name[name.utf8.index(after: colon)...])
   }
 
   static func plError(_ error: XMLError, source: String) -> PLError {
@@ -376,7 +377,8 @@ struct RecordBuilder {
   /// Keys and values in document order; a nil value is a slot kept for an element's text
   /// that it may turn out not to have.
   var entries: [(key: String, value: String?)] = []
-  /// Every key given out, slots included: a later one with the same name is numbered.
+  /// Every key given out, slots included, once the record has 16 entries (before, `entries`
+  /// is searched): a later key with the same name is numbered.
   var taken = Set<String>()
   /// The last number given to each key that clashed.
   var numbered: [String: Int] = [:]
@@ -412,19 +414,29 @@ struct RecordBuilder {
   @discardableResult
   mutating func add(_ key: String, _ value: String?) -> String {
     var unique = key
-    if !taken.insert(key).inserted {
+    if !take(key) {
       // Numbered from where the last clash of this key stopped: a record of 10,000 `<v>`
       // children costs 10,000 steps, not 50 million.
       var n = numbered[key, default: 1]
       repeat {
         n += 1
         unique = key + "_\(n)"
-      } while !taken.insert(unique).inserted
+      } while !take(unique)
       numbered[key] = n
     }
     bytes += unique.utf8.count + (value?.utf8.count ?? 0)
     entries.append((unique, value))
     return unique
+  }
+
+  /// Marks `key` as given out; false when it already was. A few keys are compared one by one,
+  /// which is cheaper than hashing them; the set takes over for larger records.
+  mutating func take(_ key: String) -> Bool {
+    if taken.isEmpty && entries.count < 16 {
+      return !entries.contains { $0.key == key }
+    }
+    if taken.isEmpty { taken = Set(entries.map(\.key)) }
+    return taken.insert(key).inserted
   }
 
   mutating func start(_ child: String, attributes: [(String, String)]) {

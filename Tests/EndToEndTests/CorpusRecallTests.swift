@@ -3,7 +3,7 @@ import PLCore
 import Testing
 
 /// Measures how much of the shared test corpus's ground truth `pl-extract` brings out of its
-/// text exports (.csv .tsv .txt), file by file.
+/// text and XML exports (.csv .tsv .txt .xml), file by file.
 ///
 /// The corpus lives where `PL_CORPUS` points or, without it, beside the repository
 /// (`<repo>/../shared/corpus`); when there is none the test is skipped. A fact of the truth counts as found when a record
@@ -29,7 +29,7 @@ struct CorpusRecallTests {
     return url
   }
 
-  static let textExtensions: Set<String> = ["csv", "tsv", "txt"]
+  static let textExtensions: Set<String> = ["csv", "tsv", "txt", "xml"]
 
   @Test(.enabled(if: corpus != nil, "no corpus (inputs/ and truth/) where PL_CORPUS points, or at ../shared/corpus beside the repository"))
   func everyFactOfEveryTextExportIsFound() throws {
@@ -38,7 +38,7 @@ struct CorpusRecallTests {
     let files = try FileManager.default.contentsOfDirectory(atPath: inputs.path)
       .filter { Self.textExtensions.contains(($0 as NSString).pathExtension.lowercased()) }
       .sorted()
-    #expect(!files.isEmpty, Comment(rawValue: "no .csv, .tsv or .txt file in \(inputs.path)"))
+    #expect(!files.isEmpty, Comment(rawValue: "no .csv, .tsv, .txt or .xml file in \(inputs.path)"))
 
     var lines: [String] = []
     var problems: [String] = []
