@@ -39,8 +39,10 @@ import PLXML
 /// parent (an `<Event>` between `<Reading>`s, a trailer) are skipped and counted in
 /// `details` (`skipped_elements`, `skipped_element_names`).
 ///
-/// Errors: a document that is not well-formed, or refers to an entity, ends the reading with
-/// `PLError.malformed` naming the source and line; the records handed out before stay out.
+/// Errors: a document that is not well-formed, or refers to a declared entity (even an
+/// internal one: entities are never expanded), ends the reading with `PLError.malformed`
+/// naming the source and line; the records handed out before it stand. A record holding
+/// more than `maxRecordBytes` is refused the same way (the wrong record element, most likely).
 /// libxml2 parses ahead of the reading position in 512-byte steps and stops at the first
 /// error, so the records in the last few hundred bytes before the error do not come out.
 public final class XMLRecordReader: RecordReader {
