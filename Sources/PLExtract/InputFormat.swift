@@ -2,7 +2,7 @@ import PLCore
 
 /// The formats pl-extract reads.
 public enum InputFormat: String, CaseIterable, Sendable {
-  case auto, ndjson, json, csv, tsv
+  case auto, ndjson, json, csv, tsv, xml
 
   /// The reader `ReaderRegistry` knows this format by; nil for `auto`.
   public var readerFormat: String? {
@@ -11,6 +11,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case .ndjson: "ndjson"
     case .json: "json"
     case .csv, .tsv: "csv"
+    case .xml: "xml"
     }
   }
 
@@ -33,10 +34,8 @@ public enum InputFormat: String, CaseIterable, Sendable {
     if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return "a 7-Zip archive" }
     if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return "an old Excel (XLS) workbook" }
     if head.count > 262, head[257..<262].elementsEqual("ustar".utf8) { return "a tar archive" }
-    var i = 0
-    if starts([0xEF, 0xBB, 0xBF]) { i = 3 }
-    while i < head.count, head[i] == 0x20 || head[i] == 0x09 || head[i] == 0x0A || head[i] == 0x0D { i += 1 }
-    if i < head.count, head[i] == UInt8(ascii: "<") { return "XML or HTML" }
+    // XML is read (`XMLRecordReader`); HTML is a web page, not an export of records.
+    if XMLHead.kind(of: head) == .html { return "an HTML document" }
     if let dot = name.lastIndex(of: "."), !name[dot...].contains("/") {
       switch name[name.index(after: dot)...].lowercased() {
       case "msg": return "an Outlook message (.msg)"

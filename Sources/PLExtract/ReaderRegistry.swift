@@ -9,11 +9,12 @@ public enum ReaderRegistry {
   public static let readers: [any RecordReader.Type] = [
     NDJSONReader.self,
     JSONDocumentReader.self,
+    XMLRecordReader.self,
     CSVRecordReader.self,
     SpreadsheetReader.self,
   ]
 
-  /// The reader of format `name` (`csv`, `ndjson`, `json`).
+  /// The reader of format `name` (`csv`, `ndjson`, `json`, `xml`).
   public static func reader(format name: String) -> (any RecordReader.Type)? {
     readers.first { $0.format == name }
   }
@@ -87,11 +88,11 @@ extension JSONDocumentReader: RecordReader {
   }
 
   public convenience init(input: BlockBuffer, options: ReaderOptions) throws(PLError) {
-    self.init(input: input)
+    try self.init(input: input, recordPath: options.recordPath)
     provenance = options.includeMeta
   }
 
-  public var details: [Field] { [Field("format", .string("json"))] }
+  public var details: [Field] { [Field("format", .string("json"))] + shapeDetails }
 }
 
 @inline(__always)

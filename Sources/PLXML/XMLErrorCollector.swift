@@ -4,7 +4,8 @@ import CPLXML2
 /// error handler: no global handler, so readers on different threads do not race.
 final class XMLErrorCollector {
   struct Diagnostic {
-    var line: Int
+    /// Nil when libxml2 gave no place in the document.
+    var line: Int?
     var column: Int?
     var message: String
   }
@@ -18,6 +19,15 @@ final class XMLErrorCollector {
     guard e.level.rawValue >= XML_ERR_ERROR.rawValue, errors.count < Self.maximum else { return }
     var message = e.message.map { String(cString: $0) } ?? "unknown libxml2 error (code \(e.code))"
     while let last = message.last, last.isWhitespace { message.removeLast() }
+    // Some messages run over two lines ("… indicate encoding !\nBytes: 0xB5 …"): one line reads
+    // as one error on a terminal and in an abort line.
+    if message.contains("\n") { message = message.split(separator: "\n").joined(separator: " ") }
+    // An error inside an entity's replacement text (a billion-laughs loop) has its place in
+    // that text, line 1, and no file: the reader gives the parser's place in the document.
+    if e.file == nil && e.domain == Int32(XML_FROM_PARSER.rawValue) {
+      errors.append(Diagnostic(line: nil, column: nil, message: message))
+      return
+    }
     errors.append(Diagnostic(line: Int(e.line), column: e.int2 > 0 ? Int(e.int2) : nil, message: message))
   }
 

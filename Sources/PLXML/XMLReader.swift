@@ -60,9 +60,12 @@ public final class XMLReader {
   /// whole document in memory. The stream's name stands for it in messages; its observers
   /// see every byte, the ones after the root element included.
   ///
+  /// With `ignoringDeclaredEncoding`, the bytes are read as UTF-8 whatever the XML declaration
+  /// says: for a stream already converted to UTF-8 from the encoding it declares (UTF-16).
+  ///
   /// - Throws: `XMLError.stream` when reading the stream fails while the parser starts;
   ///   `XMLError.cannotOpen` when libxml2 cannot create a reader.
-  public init(stream: ByteStream) throws(XMLError) {
+  public init(stream: ByteStream, ignoringDeclaredEncoding: Bool = false) throws(XMLError) {
     _ = libxml2Initialised
     let input = XMLInput(stream: stream)
     let context = Unmanaged.passUnretained(input).toOpaque()
@@ -73,7 +76,8 @@ public final class XMLReader {
         guard let context, let buffer, length > 0 else { return 0 }
         return Unmanaged<XMLInput>.fromOpaque(context).takeUnretainedValue().read(into: buffer, length)
       },
-      { _ in 0 }, context, stream.name, nil, Self.options)
+      { _ in 0 }, context, stream.name, ignoringDeclaredEncoding ? "UTF-8" : nil,
+      ignoringDeclaredEncoding ? Self.options | Int32(XML_PARSE_IGNORE_ENC.rawValue) : Self.options)
     guard let created else {
       if let error = input.error { throw .stream(error) }
       throw .cannotOpen(source: stream.name, message: "libxml2 could not create a reader")
@@ -111,7 +115,8 @@ public final class XMLReader {
     // A failing stream makes libxml2 report an I/O error of its own; the stream's says more.
     if let error = input.error { throw fail(.stream(error)) }
     if let first = errors.errors.first {
-      throw fail(.malformed(source: source, line: first.line, column: first.column, message: first.message))
+      let line = first.line ?? Int(xmlTextReaderGetParserLineNumber(reader))
+      throw fail(.malformed(source: source, line: line, column: first.column, message: first.message))
     }
     switch status {
     case 1:

@@ -49,7 +49,7 @@ struct CorpusRecallTests {
     let files = try FileManager.default.contentsOfDirectory(atPath: inputs.path)
       .filter { Self.textExtensions.contains(($0 as NSString).pathExtension.lowercased()) }
       .sorted()
-    #expect(!files.isEmpty, Comment(rawValue: "no .csv, .tsv or .txt file in \(inputs.path)"))
+    #expect(!files.isEmpty, Comment(rawValue: "no .csv, .tsv, .txt or .xml file in \(inputs.path)"))
 
     var lines: [String] = []
     var problems: [String] = []

@@ -152,8 +152,8 @@ import Testing
     ("r.pdf", Array("%PDF-1.7\n".utf8), "a PDF document"),
     ("x.bin", [0x50, 0x4B, 0x03, 0x04, 0x14], "a ZIP archive (or an XLSX/ODS workbook)"),
     ("x.csv.gz", [0x1F, 0x8B, 0x08, 0x00], "gzip-compressed data"),
-    ("run.xml", Array("\n  <?xml version=\"1.0\"?>".utf8), "XML or HTML"),
-    ("bom.xml", [0xEF, 0xBB, 0xBF] + Array("<Run/>".utf8), "XML or HTML"),
+    ("page.html", Array("\n  <!DOCTYPE html>\n<html>".utf8), "an HTML document"),
+    ("bom.htm", [0xEF, 0xBB, 0xBF] + Array("<html><body>".utf8), "an HTML document"),
     ("mail.msg", [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "an old Excel (XLS) workbook"),
     ("panel.xlsx", [], "a spreadsheet workbook"),
   ] as [(String, [UInt8], String)])
@@ -161,8 +161,125 @@ import Testing
     #expect(head.withUnsafeBufferPointer { InputFormat.unreadableKind(name: name, head: $0) } == kind)
   }
 
-  @Test(arguments: ["a,b\n1,2\n", "{\"a\":1}\n", "[{\"a\":1}]", "", "Probe;Wert\n", "\u{FEFF}s,v"])
+  // XML is read since XMLRecordReader: it was refused as "XML or HTML".
+  @Test(arguments: ["a,b\n1,2\n", "{\"a\":1}\n", "[{\"a\":1}]", "", "Probe;Wert\n", "\u{FEFF}s,v", "\n  <?xml version=\"1.0\"?>", "\u{FEFF}<Run/>"])
   func readableHeadsAreNotRefused(head: String) {
     #expect(Array(head.utf8).withUnsafeBufferPointer { InputFormat.unreadableKind(name: "x.csv", head: $0) } == nil)
+  }
+}
+
+/// Records out of an object holding the array of records (`{"meta":…,"results":[…]}`),
+/// found by `--record-path` or detected, under every chunking.
+@Suite struct JSONRecordPathTests {
+  static func read(_ text: String, path: String? = nil, blockSize: Int = 4096) throws -> (lines: [String], details: [Field]) {
+    var options = ReaderOptions()
+    options.recordPath = path
+    let reader = try JSONDocumentReader(input: try temporaryInput(Array(text.utf8), blockSize: blockSize, name: "r.json"), options: options)
+    var lines: [String] = []
+    while let record = try reader.next() {
+      var record = record
+      record.meta.removeAll { $0.key == MetaKey.source }
+      lines.append(JSONWriter.string(record))
+    }
+    return (lines, reader.details)
+  }
+
+  static let wrapped = """
+    {
+      "meta": {"instrument": "NIR", "run": 7, "operators": ["a"]},
+      "lab": "North",
+      "results": [
+        {"sample": "S1", "fat": 1.5},
+        {"sample": "S2", "fat": 2.0, "note": "]}"}
+      ],
+      "count": 2
+    }
+
+    """
+
+  @Test func detectsTheOnlyArrayOfObjectsAndKeepsTheScalarsAsMeta() throws {
+    let meta = #""meta":{"meta.instrument":"NIR","meta.run":7,"lab":"North"}"#
+    for blockSize in chunkings {
+      let (lines, details) = try Self.read(Self.wrapped, blockSize: blockSize)
+      #expect(lines == [
+        #"{"sample":"S1","fat":1.5,"_pl":{"line":5,\#(meta)}}"#,
+        #"{"sample":"S2","fat":2.0,"note":"]}","_pl":{"line":6,\#(meta)}}"#,
+      ], "block size \(blockSize)")
+      #expect(details[key: "record_path"] == .string("results"))
+      #expect(details[key: "record_path_reason"] == .string("detected"))
+    }
+  }
+
+  @Test(arguments: ["results", "/results"])
+  func pathGiven(path: String) throws {
+    let (lines, details) = try Self.read(Self.wrapped, path: path)
+    #expect(lines.count == 2)
+    #expect(details[key: "record_path_reason"] == .string("given"))
+  }
+
+  @Test func nestedPathGoesThroughObjects() throws {
+    let text = #"{"data": {"v": 1, "rows": [{"a": 1}, {"a": 2}], "w": 2}, "z": [{"b": 1}]}"#
+    let (lines, details) = try Self.read(text, path: "data/rows")
+    #expect(lines == [#"{"a":1,"_pl":{"line":1,"meta":{"data.v":1}}}"#, #"{"a":2,"_pl":{"line":1,"meta":{"data.v":1}}}"#])
+    #expect(details[key: "record_path"] == .string("data/rows"))
+  }
+
+  @Test func objectsWithoutAnArrayOfObjectsStayRecords() throws {
+    let text = "{\"a\": 1, \"b\": [1, 2], \"c\": []}\n{\"d\": {\"e\": [{\"x\": 1}]}}\n"
+    let (lines, details) = try Self.read(text)
+    #expect(lines == [#"{"a":1,"b":[1,2],"c":[],"_pl":{"line":1}}"#, #"{"d":{"e":[{"x":1}]},"_pl":{"line":2}}"#])
+    #expect(details[key: "record_path"] == nil)
+  }
+
+  @Test func metadataOfARecordObjectIsKept() throws {
+    let (lines, _) = try Self.read(#"{"a": 1, "_pl": {"source": "x.csv", "line": 3}}"#)
+    #expect(lines == [#"{"a":1,"_pl":{"line":3}}"#])
+  }
+
+  struct ErrorCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    var text: String
+    var path: String?
+    var message: String
+    var testDescription: String { name }
+  }
+
+  static let errorCases: [ErrorCase] = [
+    ErrorCase(name: "second array of records", text: "{\"r\": [{\"a\": 1}],\n\"s\": [{\"b\": 2}]}", path: nil,
+              message: "r.json: line 2: a second array of records, s, after r: --record-path names the one to read"),
+    ErrorCase(name: "no such member", text: "{\"r\": [{\"a\": 1}]}", path: "rows",
+              message: "r.json: line 1: the object has no member rows holding the records (--record-path)"),
+    ErrorCase(name: "member not an array", text: "{\"rows\": 5}", path: "rows",
+              message: "r.json: line 1: member rows is not an array of records (--record-path)"),
+    ErrorCase(name: "something after the wrapper", text: "{\"r\": [{\"a\": 1}]}\n{\"b\": 2}", path: nil,
+              message: "r.json: line 2: expected the end of the input after the object holding the records, found '{'"),
+    ErrorCase(name: "unclosed wrapper", text: "{\"r\": [{\"a\": 1}]\n", path: nil,
+              message: "r.json: line 2: the input ends inside the object holding the records (missing '}')"),
+    ErrorCase(name: "bad member", text: "{\"v\": tru,\n \"r\": [{\"a\": 1}]}", path: nil,
+              message: "r.json: line 1: member v: expected a value, found 't'"),
+    ErrorCase(name: "element not an object", text: "{\"r\": [{\"a\": 1},\n 2]}", path: nil,
+              message: "r.json: line 2: array element 2 is not a JSON object but a number"),
+  ]
+
+  @Test(arguments: errorCases)
+  func errorsNameTheLine(_ c: ErrorCase) throws {
+    var options = ReaderOptions()
+    options.recordPath = c.path
+    let input = try temporaryInput(Array(c.text.utf8), blockSize: 16, name: "r.json")
+    let reader = try JSONDocumentReader(input: input, options: options)
+    let error = plError { while try reader.next() != nil {} }
+    #expect(error?.description.replacingOccurrences(of: input.source.name, with: "r.json") == c.message)
+  }
+
+  @Test(arguments: ["", "a//b", "/"])
+  func badPathIsAUsageError(path: String) throws {
+    var options = ReaderOptions()
+    options.recordPath = path
+    let input = try temporaryInput(Array("{}".utf8), blockSize: 16)
+    let error = plError { _ = try JSONDocumentReader(input: input, options: options) }
+    guard case .usage = error else {
+      Issue.record("expected a usage error, got \(String(describing: error))")
+      return
+    }
   }
 }
