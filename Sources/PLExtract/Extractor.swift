@@ -277,7 +277,7 @@ public final class Extractor {
     if let kind = unreadableKind(name: path, head: input.bytes(0, input.end)) {
       throw PLError.malformed(
         source: input.source.name, location: nil,
-        message: "this is \(kind), which this version of pl-extract cannot read (it reads CSV, TSV, NDJSON and JSON; --format reads a file as one of those anyway)")
+        message: "this is \(kind), which this version of pl-extract cannot read (it reads delimited and fixed-width text, NDJSON, JSON, XML, XLSX/ODS, archives and e-mail; --format reads a file as one of those anyway)")
     }
     guard let reader = ReaderRegistry.choose(name: path, head: head) else {
       let nul = head.firstIndex(of: 0) ?? 0

@@ -11,9 +11,11 @@ struct ExtractCommand: ParsableCommand {
     abstract: "Read lab data files and write their records as newline-delimited JSON.",
     discussion: """
       Reads each FILE in turn (standard input when there is none, or for -) and writes one JSON \
-      object per record to standard output. The format comes from the first bytes, the file name \
-      (.csv .txt .tsv .ndjson .jsonl .json) breaking ties. Values stay text: converting types is \
-      pl-clean's job. Every record carries _pl.source and _pl.line (see pl-records(5)).
+      object per record to standard output. It reads delimited and fixed-width text (CSV, TSV, \
+      instrument exports with preambles and footers), NDJSON, JSON, XML exports, XLSX and ODS \
+      workbooks, and e-mails (.eml: every attachment). The format comes from the first bytes, \
+      the file name breaking ties. Values stay text: converting types is pl-clean's job. Every \
+      record carries _pl.source and _pl.line, row or sheet (see pl-records(5)).
 
       Compressed files (gzip, xz, zstd, bzip2) are decompressed as they are read, decided by \
       their bytes, not their name; their records name the file as it is (results.csv.gz). Every \
@@ -23,7 +25,9 @@ struct ExtractCommand: ParsableCommand {
       /etc/passwd is just a name. Junk members (__MACOSX/, .DS_Store, Thumbs.db, ~$ lock files, \
       hidden files) are passed over and counted; directories, links and devices are never \
       followed; a README, a PDF or another member of a kind pl-extract does not read is reported \
-      on standard error and passed over, not fatal. Archives that expand too much, nest too \
+      on standard error and passed over, not fatal. An e-mail is read the same way: each \
+      attachment as a member (mail.eml!results.csv), its records carrying the message's sender, \
+      date, subject and id in _pl.meta; a message without an attachment is an error. Archives that expand too much, nest too \
       deep or hold too many members are refused (exit 65) unless a limit is raised.
 
       A FILE that is a folder is read file by file in byte-wise order of the names; hidden \
@@ -45,7 +49,7 @@ struct ExtractCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("Input files; - or none for standard input.", valueName: "FILE"))
   var files: [String] = []
 
-  @Option(help: "Input format: auto, ndjson, json, csv or tsv.")
+  @Option(help: "Input format: auto (decided by content), ndjson, json, csv, tsv or xml.")
   var format: InputFormatArgument = .auto
 
   @Option(
