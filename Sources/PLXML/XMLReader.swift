@@ -217,6 +217,52 @@ public final class XMLReader {
     return result
   }
 
+  /// Whether the current node's local name is `name`, without making a String (for the hot
+  /// loops of large documents).
+  public func localNameIs(_ name: StaticString) -> Bool {
+    guard let p = xmlTextReaderConstLocalName(reader) else { return false }
+    return strcmp(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)) == 0
+  }
+
+  /// Calls `body` with each attribute's qualified name and value as bytes (valid only during
+  /// the call), in document order, without making Strings: the fast form of `attributes()`,
+  /// refusing entity references the same way.
+  public func forEachAttribute(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) throws(XMLError) {
+    if let failure { throw failure }
+    guard xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ELEMENT.rawValue),
+      xmlTextReaderHasAttributes(reader) == 1
+    else { return }
+    let count = Int(xmlTextReaderAttributeCount(reader))
+    defer { _ = xmlTextReaderMoveToElement(reader) }
+    for index in 0..<count {
+      guard xmlTextReaderMoveToAttributeNo(reader, Int32(index)) == 1 else { break }
+      attributeName.removeAll(keepingCapacity: true)
+      if let p = xmlTextReaderConstName(reader) { Self.append(p, to: &attributeName) }
+      attributeValue.removeAll(keepingCapacity: true)
+      while xmlTextReaderReadAttributeValue(reader) == 1 {
+        if xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue) {
+          let entity = name
+          _ = xmlTextReaderMoveToElement(reader)
+          throw fail(.entityReference(source: source, line: line, name: entity))
+        }
+        if let p = xmlTextReaderConstValue(reader) { Self.append(p, to: &attributeValue) }
+      }
+      attributeName.withUnsafeBufferPointer { n in attributeValue.withUnsafeBufferPointer { v in body(n, v) } }
+    }
+  }
+
+  /// Reused by `forEachAttribute`.
+  private var attributeName: [UInt8] = []
+  private var attributeValue: [UInt8] = []
+
+  private static func append(_ p: UnsafePointer<xmlChar>, to bytes: inout [UInt8]) {
+    var i = 0
+    while p[i] != 0 {
+      bytes.append(p[i])
+      i += 1
+    }
+  }
+
   /// The value of the attribute with qualified name `name` on the current element, if any.
   ///
   /// - Throws: as `attributes()`.

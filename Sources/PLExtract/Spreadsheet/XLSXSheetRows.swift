@@ -48,42 +48,40 @@ final class XLSXSheetRows: SheetRows {
       while try xml.advance() {
         switch xml.nodeType {
         case .element:
-          let name = xml.localName
-          switch name {
-          case "c":
+          // Names compared as bytes: a String per node was most of the time of a large sheet.
+          if xml.localNameIs("c") {
             try startCell()
             if xml.isEmptyElement { try endCell() }
-          case "v":
+          } else if xml.localNameIs("v") {
             capture = .value
             hasValue = true
-          case "t":
+          } else if xml.localNameIs("t") {
             if phonetic == 0 && type == "inlineStr" {
               capture = .inline
               hasValue = true
             }
-          case "rPh":
+          } else if xml.localNameIs("rPh") {
             phonetic += 1
-          case "f":
+          } else if xml.localNameIs("f") {
             capture = .formula
             formula = ""
             if xml.isEmptyElement { capture = .none }
-          case "row":
+          } else if xml.localNameIs("row") {
             try startRow()
             if xml.isEmptyElement, let finished = finishRow() { return finished }
-          default:
-            break
           }
         case .endElement:
-          switch xml.localName {
-          case "c": try endCell()
-          case "v", "t", "f": capture = .none
-          case "rPh": phonetic -= 1
-          case "row":
+          if xml.localNameIs("c") {
+            try endCell()
+          } else if xml.localNameIs("v") || xml.localNameIs("t") || xml.localNameIs("f") {
+            capture = .none
+          } else if xml.localNameIs("rPh") {
+            phonetic -= 1
+          } else if xml.localNameIs("row") {
             if let finished = finishRow() { return finished }
-          case "sheetData":
+          } else if xml.localNameIs("sheetData") {
             done = true
             return nil
-          default: break
           }
         case .text, .cdata:
           switch capture {
@@ -130,11 +128,21 @@ final class XLSXSheetRows: SheetRows {
     var next = column + 1
     var ref: String?
     do throws(XMLError) {
-      for (name, text) in try xml.attributes() {
-        switch name {
-        case "r": ref = text
-        case "t": type = text
-        case "s": style = Int(text) ?? 0
+      try xml.forEachAttribute { name, text in
+        guard name.count == 1 else { return }
+        switch name[0] {
+        case UInt8(ascii: "r"): ref = String(decoding: text, as: UTF8.self)
+        case UInt8(ascii: "t"): type = Self.cellType(text)
+        case UInt8(ascii: "s"):
+          var n = 0
+          for b in text {
+            guard b >= 0x30 && b <= 0x39, n < 1 << 40 else {
+              n = 0
+              break
+            }
+            n = n * 10 + Int(b - 0x30)
+          }
+          style = n
         default: break
         }
       }
@@ -155,6 +163,26 @@ final class XLSXSheetRows: SheetRows {
     guard next > column else { throw malformed("cell \(ref ?? "") comes after column \(CellText.letters(column: column))") }
     column = next
     cellRef = ref ?? CellText.letters(column: column) + String(row.number)
+  }
+
+  /// The `t` attribute of a cell, as one of the constant strings `endCell` switches on (no
+  /// String made for the common ones).
+  static func cellType(_ text: UnsafeBufferPointer<UInt8>) -> String {
+    switch text.count {
+    case 1:
+      switch text[0] {
+      case UInt8(ascii: "s"): return "s"
+      case UInt8(ascii: "n"): return "n"
+      case UInt8(ascii: "b"): return "b"
+      case UInt8(ascii: "e"): return "e"
+      case UInt8(ascii: "d"): return "d"
+      default: break
+      }
+    case 3 where text.elementsEqual("str".utf8): return "str"
+    case 9 where text.elementsEqual("inlineStr".utf8): return "inlineStr"
+    default: break
+    }
+    return String(decoding: text, as: UTF8.self)
   }
 
   func endCell() throws(PLError) {
