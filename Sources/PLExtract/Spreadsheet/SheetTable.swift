@@ -60,6 +60,7 @@ final class SheetTable {
   func next() throws(PLError) -> Record? {
     if !started { try start() }
     while true {
+      if !pending.isEmpty { return pending.removeFirst() }
       let row: SheetRow
       if bufferIndex < buffered.count {
         row = buffered[bufferIndex]
@@ -69,14 +70,63 @@ final class SheetTable {
           bufferIndex = 0
         }
       } else {
-        guard let next = try rows.nextRow() else { return nil }
+        guard let next = try rows.nextRow() else {
+          // Rows held back at the end of the sheet are its footer.
+          for held in held { footer.add(cells: held.cells.map(\.text).filter { !$0.isEmpty }) }
+          footerRows += held.count
+          held.removeAll()
+          return nil
+        }
         row = next
       }
       let merged = applyMerges(to: row)
       guard row.number >= firstDataRow, !merged.cells.isEmpty || !merged.notes.isEmpty else { continue }
+      let item = HeldRow(cells: merged.cells, row: row.number, notes: merged.notes, ranges: merged.ranges)
+      // A total or a `Key: value` line may be the footer: known once a data row follows or
+      // the sheet ends.
+      if isFooterLike(merged.cells) {
+        held.append(item)
+        continue
+      }
+      if !held.isEmpty {
+        pending = (held + [item]).map { record($0.cells, row: $0.row, notes: $0.notes, ranges: $0.ranges) }
+        recordCount += pending.count
+        held.removeAll()
+        continue
+      }
       recordCount += 1
       return record(merged.cells, row: row.number, notes: merged.notes, ranges: merged.ranges)
     }
+  }
+
+  /// A row kept aside until it is known to be data or footer.
+  struct HeldRow {
+    var cells: [SheetCell]
+    var row: Int
+    var notes: [String]
+    var ranges: [String]
+  }
+
+  var held: [HeldRow] = []
+  var pending: [Record] = []
+  /// What the rows under the table said (`Records: 12`, a total), and how many there were.
+  var footer = PreambleMeta()
+  var footerRows = 0
+
+  /// Words a footer row opens with, as in text exports.
+  static let footerWords = ["total", "totals", "sum", "summe", "gesamt", "end of", "ende", "records", "anzahl", "mean", "average", "mittelwert"]
+
+  /// A row that opens with a footer word, or a lone `Key: value` cell in a table of three or
+  /// more columns.
+  func isFooterLike(_ cells: [SheetCell]) -> Bool {
+    let filled = cells.filter { !$0.text.isEmpty }
+    guard let first = filled.first else { return false }
+    let lower = first.text.lowercased()
+    for word in Self.footerWords where lower.hasPrefix(word) {
+      let rest = lower.dropFirst(word.count)
+      if rest.isEmpty || rest.first == " " || rest.first == ":" { return true }
+    }
+    return filled.count == 1 && keys.count >= 3 && PreambleMeta.split(first.text) != nil
   }
 
   /// Reads the first rows and decides the header.
@@ -204,6 +254,11 @@ final class SheetTable {
       if !analysis.preamble.isEmpty { fields.append(Field("preamble", .array(analysis.preamble.map { .string($0) }))) }
     }
     fields.append(Field("records", .integer(recordCount)))
+    if footerRows > 0 {
+      fields.append(Field("footer_rows", .integer(footerRows)))
+      if !footer.fields.isEmpty { fields.append(Field("footer", .object(footer.fields))) }
+      if !footer.lines.isEmpty { fields.append(Field("footer_text", .array(footer.lines.map { .string($0) }))) }
+    }
     return fields
   }
 }
