@@ -44,6 +44,9 @@ free_port() {
 }
 
 bin=$(bindir)
+# The server must not inherit the caller's other descriptors: a FIFO's write end held by the
+# postmaster would keep its reader waiting for an end of input that never comes.
+exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 
 case $action in
   start)
