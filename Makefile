@@ -6,7 +6,7 @@ COMMANDS := pl-extract pl-load
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: all deps build release demo test docs install uninstall bench clean
+.PHONY: all deps build release demo test docs install uninstall bench bench-postgres clean
 
 all: build
 
@@ -35,10 +35,13 @@ demo: release
 	echo && echo "== pH readings, with where each came from" && \
 	sqlite3 -header -column demo/lab.sqlite "SELECT sample_id, ph, measured_at, json_extract(_pl, '$$.source') || ':' || json_extract(_pl, '$$.line') AS came_from FROM ph"
 
-# Builds everything and runs every test: unit tests and golden cases over the built tools.
+# Builds everything and runs every test: unit tests and golden cases over the built tools,
+# against SQLite and a throwaway PostgreSQL server (started here, stopped even when tests fail).
 test: deps
 	$(SWIFT) build
-	$(SWIFT) test
+	@dir=$$(mktemp -d) && trap 'scripts/pg-test-server.sh stop "$$dir/pg"; rm -rf "$$dir"' EXIT && \
+	eval "$$(scripts/pg-test-server.sh start "$$dir/pg")" && \
+	PL_TEST_PG_SERVER=$(CURDIR)/scripts/pg-test-server.sh $(SWIFT) test
 
 # Regenerates man pages and completions from the argument parsers.
 docs: deps
@@ -70,6 +73,10 @@ uninstall:
 # Side-by-side throughput against mlr, jq, sqlite-utils and sqlite3 (not part of `make test`).
 bench: deps
 	bash bench/run.sh
+
+# pl-load into PostgreSQL against psql's \copy of the same data (not part of `make test`).
+bench-postgres: deps
+	bash bench/postgres.sh
 
 clean:
 	$(SWIFT) package clean

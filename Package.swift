@@ -28,17 +28,19 @@ let package = Package(
     systemLibrary("CPLXML2", pkgConfig: "libxml-2.0", apt: ["libxml2-dev"]),
     systemLibrary("CPLPoppler", pkgConfig: "poppler-glib", apt: ["libpoppler-glib-dev"]),
     systemLibrary("CPLSQLite3", pkgConfig: "sqlite3", apt: ["libsqlite3-dev"]),
+    systemLibrary("CPLPQ", pkgConfig: "libpq", apt: ["libpq-dev"]),
     systemLibrary("CPLCrypto", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
     systemLibrary("CPLUchardet", pkgConfig: "uchardet", apt: ["libuchardet-dev"]),
     .target(name: "PLArchive", dependencies: ["PLCore", "CPLArchive"]),
     .target(name: "PLXML", dependencies: ["PLCore", "CPLXML2"]),
     .target(name: "PLPDF", dependencies: ["PLCore", "CPLPoppler"]),
     .target(name: "PLSQLite", dependencies: ["CPLSQLite3"], swiftSettings: fast),
+    .target(name: "PLPostgres", dependencies: ["CPLPQ"], swiftSettings: fast),
     .target(name: "PLDigest", dependencies: ["PLCore", "CPLCrypto"]),
 
     // One library per stage.
     .target(name: "PLExtract", dependencies: ["PLCore", "CPLUchardet", "PLArchive", "PLXML"], swiftSettings: fast),
-    .target(name: "PLLoad", dependencies: ["PLCore", "PLSQLite"], swiftSettings: fast),
+    .target(name: "PLLoad", dependencies: ["PLCore", "PLSQLite", "PLPostgres"], swiftSettings: fast),
 
     // Shared command-line conventions: option groups, the runner, progress, summaries, metrics.
     .target(name: "PLCommandLine", dependencies: [
@@ -57,7 +59,7 @@ let package = Package(
     .target(name: "PLTestSupport", dependencies: ["PLCore"], path: "Tests/PLTestSupport"),
     .testTarget(name: "PLCoreTests", dependencies: ["PLCore", "PLTestSupport"]),
     .testTarget(name: "PLExtractTests", dependencies: ["PLExtract", "PLCore", "PLTestSupport"]),
-    .testTarget(name: "PLLoadTests", dependencies: ["PLLoad", "PLSQLite", "PLCore", "PLTestSupport"]),
+    .testTarget(name: "PLLoadTests", dependencies: ["PLLoad", "PLSQLite", "PLPostgres", "PLCore", "PLTestSupport"]),
     .testTarget(name: "WrapperTests", dependencies: ["PLArchive", "PLXML", "PLPDF", "PLDigest", "PLTestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["PLCore"]),
   ]

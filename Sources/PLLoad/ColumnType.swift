@@ -1,27 +1,33 @@
 import PLCore
 
 /// The type a loader gives a new column, inferred from the values seen in it; each SQL
-/// dialect names it in its own words (`SQLDialect.typeName(of:)`).
+/// dialect names it in its own words (`SQLDialect.typeName(of:)`): SQLite stores booleans as
+/// INTEGER and decimals and JSON as TEXT, PostgreSQL has BOOLEAN, NUMERIC and JSONB.
 ///
-/// Types only ever widen (INTEGER → REAL → TEXT), so that every value seen in the sample keeps
-/// its meaning: integers mixed with reals are numbers, and one string makes a column TEXT.
-public enum ColumnType: Int, Comparable, Sendable, CaseIterable {
+/// Types only ever widen (`widened(with:)`), so that every value seen in the sample keeps its
+/// meaning: booleans mixed with numbers are numbers (stored as 0/1), integers mixed with reals
+/// are reals, numbers no double keeps make the column DECIMAL, and one string, or nested JSON
+/// mixed with anything else, makes it TEXT.
+public enum ColumnType: Int, Sendable, CaseIterable {
+  case boolean
   case integer
   case real
+  /// Numbers kept exactly by their decimal text: integers beyond 64 bits, numbers no double
+  /// keeps (`1E400`, `1.0000000000000000001`).
+  case decimal
+  /// Arrays and objects.
+  case json
   case text
 
   /// The type `value` asks for, or nil for null, which asks for nothing.
   ///
-  /// Booleans are stored as 0/1 and count as integers; arrays and objects are stored as
-  /// compact JSON text. A number asks for a number type only when that type holds it exactly:
-  /// an integer too large for 64 bits, or a number no double keeps (`1E400`, `0.1e-400`,
-  /// `1.0000000000000000001`), asks for TEXT, where its text is kept as it came. With
-  /// `detectTypes`, strings that are plain decimal numbers ask for a number type on the same
-  /// terms.
+  /// A number asks for INTEGER when it fits in 64 bits, REAL when a double holds it exactly,
+  /// DECIMAL otherwise. With `detectTypes`, strings that are plain decimal numbers ask for a
+  /// number type on the same terms.
   public init?(of value: JSONValue, detectTypes: Bool) {
     switch value {
     case .null: return nil
-    case .bool: self = .integer
+    case .bool: self = .boolean
     case .number(let text): self = Self.exactType(ofNumber: text)
     case .string(let text):
       guard detectTypes, let plain = NumberText.plainDecimal(text) else {
@@ -29,14 +35,22 @@ public enum ColumnType: Int, Comparable, Sendable, CaseIterable {
         return
       }
       self = plain == .integer ? .integer : Self.exactType(ofNumber: text)
-    case .array, .object: self = .text
+    case .array, .object: self = .json
     }
   }
 
   private static func exactType(ofNumber text: String) -> ColumnType {
-    if NumberText.isIntegerLiteral(text) { return NumberText.int64(text) == nil ? .text : .integer }
-    return NumberText.exactDouble(text) == nil ? .text : .real
+    if NumberText.isIntegerLiteral(text) { return NumberText.int64(text) == nil ? .decimal : .integer }
+    return NumberText.exactDouble(text) == nil ? .decimal : .real
   }
 
-  public static func < (a: ColumnType, b: ColumnType) -> Bool { a.rawValue < b.rawValue }
+  /// The narrowest type that holds the values of both types.
+  public func widened(with other: ColumnType) -> ColumnType {
+    if self == other { return self }
+    let numeric: Set<ColumnType> = [.boolean, .integer, .real, .decimal]
+    guard numeric.contains(self), numeric.contains(other) else { return .text }
+    if self == .decimal || other == .decimal { return .decimal }
+    if self == .real || other == .real { return .real }
+    return .integer
+  }
 }

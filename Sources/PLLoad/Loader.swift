@@ -1,19 +1,40 @@
 import PLCore
 
+/// The database a load writes into.
+public enum LoadTarget: Equatable, Sendable {
+  /// An SQLite database file (or URI).
+  case sqlite(path: String)
+  case postgres(PostgresTarget)
+
+  /// The database's name in messages (a PostgreSQL URL without its password).
+  public var displayName: String {
+    switch self {
+    case .sqlite(let path): path
+    case .postgres(let target): target.displayName
+    }
+  }
+}
+
 /// What pl-load is asked to do: which NDJSON inputs go into which table of which database.
 public struct LoadPlan: Sendable {
-  public var databasePath: String
+  public var target: LoadTarget
   public var table: String
   /// Paths, `-` for standard input, in order.
   public var inputs: [String]
-  public var options: SQLiteLoadOptions
+  public var options: LoadOptions
 
-  public init(databasePath: String, table: String, inputs: [String], options: SQLiteLoadOptions) {
-    self.databasePath = databasePath
+  public init(target: LoadTarget, table: String, inputs: [String], options: LoadOptions) {
+    self.target = target
     self.table = table
     self.inputs = inputs.isEmpty ? ["-"] : inputs
     self.options = options
   }
+}
+
+/// A sink that loads a table and says what it did.
+public protocol LoadSink: CompactLineSink {
+  /// What the load did; final after `finish()`.
+  var report: LoadReport { get }
 }
 
 /// Told about progress while loading, so the command can count and show it.
@@ -38,7 +59,11 @@ public final class Loader {
   public func run(observer: LoadObserver?) throws(PLError) -> LoadReport {
     // Every input must exist before anything is written.
     for path in plan.inputs where path != "-" { _ = try FileStream(path: path) }
-    let sink = try SQLiteSink(databasePath: plan.databasePath, table: plan.table, options: plan.options)
+    let sink: any LoadSink
+    switch plan.target {
+    case .sqlite(let path): sink = try SQLiteSink(databasePath: path, table: plan.table, options: plan.options)
+    case .postgres(let target): sink = try PostgresSink(target: target, table: plan.table, options: plan.options)
+    }
     let pipeline = Pipeline(sink: sink)
     var bytesBefore = 0
     do throws(PLError) {

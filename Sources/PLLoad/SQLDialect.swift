@@ -19,6 +19,10 @@ public protocol SQLDialect: Sendable {
 
   /// `name` quoted as an identifier, so that any text is a valid column or table name.
   func quoteIdentifier(_ name: String) -> String
+  /// The name of the column a new key gets: the key itself, unless the database cannot keep
+  /// a name that long (PostgreSQL: 63 bytes), in which case a shorter name that no other key
+  /// gets. Must return names it is given that fit unchanged.
+  func columnName(forKey key: String) -> String
   /// The declared type of a new column of `type`.
   func typeName(of type: ColumnType) -> String
   /// The kind of a column declared as `declaredType` (as the catalog reports it).
@@ -29,18 +33,17 @@ public protocol SQLDialect: Sendable {
   /// How a string must be bound into a column of `kind`; with `detectTypes`, plain decimal
   /// text may become the number it spells when that number is exact.
   func binding(ofString text: UnsafeBufferPointer<UInt8>, into kind: ColumnKind, detectTypes: Bool) -> ExactBinding
-  /// What the database would have stored for a refused number, in its own notation, for the
-  /// message that explains the refusal.
-  func storedForm(ofNumber text: UnsafeBufferPointer<UInt8>, into kind: ColumnKind) -> String
-  /// What the database would have stored for a refused string, for messages.
-  func storedForm(ofString text: UnsafeBufferPointer<UInt8>, into kind: ColumnKind) -> String
 }
 
 extension SQLDialect {
+  public func columnName(forKey key: String) -> String { key }
+
   /// The form of `name` under which the database compares column names: ASCII letters lowered
-  /// when it folds case, `name` itself otherwise. No copy when there is nothing to lower.
+  /// when it folds case, `name` itself otherwise (shortened as `columnName(forKey:)` does). No
+  /// copy when there is nothing to lower.
   public func comparisonName(_ name: String) -> String {
-    guard foldsCase, name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return name }
+    guard foldsCase else { return columnName(forKey: name) }
+    guard name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return name }
     return String(decoding: name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
   }
 }

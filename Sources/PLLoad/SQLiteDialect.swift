@@ -29,9 +29,9 @@ public struct SQLiteDialect: SQLDialect {
 
   public func typeName(of type: ColumnType) -> String {
     switch type {
-    case .integer: "INTEGER"
+    case .boolean, .integer: "INTEGER"
     case .real: "REAL"
-    case .text: "TEXT"
+    case .decimal, .json, .text: "TEXT"
     }
   }
 

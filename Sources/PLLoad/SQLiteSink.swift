@@ -1,7 +1,7 @@
 // PLLoad: records into databases.
 //
 // `SQLiteSink` loads a record stream into one SQLite table in one transaction;
-// `SQLiteLoadOptions` configures it and `LoadReport` says what it did. What does not depend
+// `LoadOptions` configures it and `LoadReport` says what it did. What does not depend
 // on the database is in `SchemaPlanner` (column types, new columns, which column each key goes
 // into), which speaks through an `SQLDialect` (`SQLiteDialect` here). `ColumnType` infers the
 // types of new columns, `NumberText` and `DecimalValue` read number text exactly,
@@ -47,10 +47,10 @@ import PLSQLite
 /// - `finish()` commits. `abort()`, or any error thrown by `write` or `finish`, rolls back: an
 ///   existing table is as before, a new table does not exist and a new database file is not
 ///   created. After either, the sink accepts no more records.
-public final class SQLiteSink: CompactLineSink {
+public final class SQLiteSink: CompactLineSink, LoadSink {
   public let databasePath: String
   public let table: String
-  public let options: SQLiteLoadOptions
+  public let options: LoadOptions
   /// What the load did; final after `finish()`.
   public private(set) var report: LoadReport
 
@@ -111,7 +111,7 @@ public final class SQLiteSink: CompactLineSink {
   ///   `options.allowMemory`; `.cannotCreate` (73) when the file's directory is missing, the file
   ///   is not a database, or it cannot be written; `.tempFail` (75) when another writer holds the
   ///   database longer than `options.lockTimeout`; `.io` (74) on I/O failures.
-  public init(databasePath: String, table: String, options: SQLiteLoadOptions = SQLiteLoadOptions()) throws(PLError) {
+  public init(databasePath: String, table: String, options: LoadOptions = LoadOptions()) throws(PLError) {
     self.databasePath = databasePath
     self.table = table
     self.options = options

@@ -99,7 +99,7 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
     sampleStart = nil
     sampleTypes = []
     if includeMeta && metaColumn == nil {
-      let name = dialect.typeName(of: .text)
+      let name = dialect.typeName(of: .json)
       append(Column(name: Self.metaKey, declaredType: name, kind: dialect.kind(ofDeclaredType: name)))
     }
     return start..<columns.count
@@ -163,7 +163,9 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
       claimed.insert(result[i])
     }
 
-    for i in 0..<count where comparisonNames[result[i]] != names[i] {
+    // A key is renamed when its column compares unequal to it, or, where names do not fold,
+    // when the column's name is not the key (a name too long for the database, shortened).
+    for i in 0..<count where comparisonNames[result[i]] != names[i] || (!dialect.foldsCase && columns[result[i]].name != keys[i]) {
       let rename = ColumnRename(key: keys[i], column: columns[result[i]].name)
       if renameSet.insert(rename).inserted { renames.append(rename) }
     }
@@ -171,7 +173,7 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
       for i in 0..<count where result[i] >= sampleStart {
         guard let asked = type(i) else { continue }
         let offset = result[i] - sampleStart
-        sampleTypes[offset] = max(sampleTypes[offset] ?? asked, asked)
+        sampleTypes[offset] = sampleTypes[offset]?.widened(with: asked) ?? asked
       }
     }
     try checkColumnCount(record: record)
@@ -188,7 +190,7 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
     // In a sample the type is fixed by `finishSample()`; until then it reads as TEXT.
     if sampleStart != nil { sampleTypes.append(nil) }
     let declared = dialect.typeName(of: sampleStart == nil ? type ?? .text : .text)
-    return append(Column(name: name, declaredType: declared, kind: dialect.kind(ofDeclaredType: declared)))
+    return append(Column(name: dialect.columnName(forKey: name), declaredType: declared, kind: dialect.kind(ofDeclaredType: declared)))
   }
 
   /// Refuses a table wider than the database allows, saying what would help.

@@ -7,19 +7,25 @@ import PLLoad
 struct LoadCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pl-load",
-    abstract: "Load newline-delimited JSON records into a SQLite table.",
+    abstract: "Load newline-delimited JSON records into a SQLite or PostgreSQL table.",
     discussion: """
       Reads records from each FILE (standard input when there is none, or for -) and inserts them \
-      into TABLE of the SQLite database DATABASE, creating the file and the table when missing. \
-      Column types are inferred from the first 1000 records (INTEGER, REAL, TEXT); keys that appear \
-      later become new columns. The _pl metadata is stored as JSON text in a _pl column. The whole \
-      load is one transaction: on any error, or if the run is killed, the table is left as it was.
+      into TABLE of DATABASE: an SQLite database file (created when missing), or a PostgreSQL \
+      database given as a postgres:// URL (what the URL leaves out comes from the PG* environment \
+      variables, service files and ~/.pgpass). The table is created when missing. Column types \
+      are inferred from the first 1000 records (SQLite: INTEGER, REAL, TEXT; PostgreSQL: BIGINT, \
+      DOUBLE PRECISION, NUMERIC, BOOLEAN, JSONB, TEXT); keys that appear later become new \
+      columns. The _pl metadata is stored as JSON in a _pl column. The whole load is one \
+      transaction: on any error, or if the run is killed, the table is left as it was.
       """,
     version: PLVersion.string)
 
   static func main() { CommandMain.run(LoadCommand.self) }
 
-  @Argument(help: ArgumentHelp("The SQLite database file (created when missing).", valueName: "DATABASE"))
+  @Argument(
+    help: ArgumentHelp(
+      "The SQLite database file (created when missing), or a PostgreSQL URL: postgres://[USER@]HOST[:PORT]/DB, postgres:// alone for the PG* environment variables.",
+      valueName: "DATABASE"))
   var database: String
 
   @Argument(help: ArgumentHelp("Input files of NDJSON records; - or none for standard input.", valueName: "FILE"))
@@ -38,10 +44,31 @@ struct LoadCommand: ParsableCommand {
     help: "Load even when DATABASE is in memory or temporary (\"\", :memory:, file:…?mode=memory), where the records vanish when the load ends.")
   var allowMemory = false
 
+  @Option(name: .customLong("schema"), help: ArgumentHelp("PostgreSQL: the schema of the table (default: the first of the search path, usually public).", valueName: "NAME"))
+  var schema: String?
+
+  @Option(
+    name: .customLong("password-file"),
+    help: ArgumentHelp("PostgreSQL: read the password from the first line of FILE (rather than from the URL, where ps shows it).", valueName: "FILE"))
+  var passwordFile: String?
+
   @OptionGroup var common: CommonOptions
+
+  var target: LoadTarget {
+    PostgresTarget.isURL(database)
+      ? .postgres(PostgresTarget(connectionString: database, schema: schema, passwordFile: passwordFile))
+      : .sqlite(path: database)
+  }
 
   func validate() throws {
     if table.isEmpty { throw ValidationError("--table must not be empty.") }
+    if !PostgresTarget.isURL(database) {
+      for (flag, given) in [("--schema", schema != nil), ("--password-file", passwordFile != nil)] where given {
+        throw ValidationError("\(flag) is for PostgreSQL targets: give DATABASE as a postgres:// URL.")
+      }
+    } else if allowMemory {
+      throw ValidationError("--allow-memory is for SQLite targets, not PostgreSQL.")
+    }
     if files.isEmpty && Terminal().stdinIsTerminal {
       throw ValidationError("no input: give FILE arguments, or pipe records into standard input.")
     }
@@ -49,9 +76,12 @@ struct LoadCommand: ParsableCommand {
 
   func run() throws {
     let plan = LoadPlan(
-      databasePath: database, table: table, inputs: files,
-      options: SQLiteLoadOptions(includeMeta: !common.noMeta, detectTypes: detectTypes, allowMemory: allowMemory))
+      target: target, table: table, inputs: files,
+      options: LoadOptions(includeMeta: !common.noMeta, detectTypes: detectTypes, allowMemory: allowMemory))
     try ToolRunner(tool: "pl-load", options: common).run { context throws(PLError) in
+      if case .postgres(let target) = plan.target, target.urlHasPassword {
+        context.note("the URL holds a password, which other users can see in ps; use --password-file, PGPASSFILE or ~/.pgpass")
+      }
       let observer = LoadProgress(context: context, plan: plan)
       let loader = Loader(plan: plan)
       // A failed load read some records and stored none (it was rolled back).

@@ -8,15 +8,25 @@ import Testing
 /// empty), and `experr` and `status` when those are not empty and 0. Input files carry an
 /// extension (`lab.csv`), so that a misspelt expectation (`exp_out`, `stauts`) fails instead
 /// of passing as an input. `PL_RECORD=1 swift test` rewrites the expectations from what the
-/// tools do now; `git diff` is the review.
+/// tools do now; `git diff` is the review. A case that needs a service names, in `requires`,
+/// the environment variables that locate it (`PL_TEST_PG_URL`, one a line); without them it
+/// is not run and `casesNeedingServices` says so (`make test` starts the services).
 struct GoldenCaseTests {
   static let casesRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("EndToEnd/Cases")
 
   /// Every folder under Cases/<tool>/, with or without a `cmd`: a folder without one fails.
+  /// Cases whose `requires` are not met are left out.
   static func allCases() -> [String] {
-    GoldenCase.folders(in: casesRoot).map { $0.relativeName }
+    GoldenCase.folders(in: casesRoot).filter { GoldenCase.missingRequirements(of: $0.url).isEmpty }.map { $0.relativeName }
+  }
+
+  @Test func casesNeedingServices() {
+    let skipped = GoldenCase.folders(in: Self.casesRoot).filter { !GoldenCase.missingRequirements(of: $0.url).isEmpty }
+    guard !skipped.isEmpty else { return }
+    let missing = Set(skipped.flatMap { GoldenCase.missingRequirements(of: $0.url) }).sorted().joined(separator: ", ")
+    print("note: \(skipped.count) golden cases not run: \(missing) not set (make test starts the test services)")
   }
 
   @Test func thereAreCases() {
@@ -33,7 +43,15 @@ struct GoldenCaseTests {
 /// One golden case folder: reading its expectations, running it, comparing or recording.
 struct GoldenCase {
   /// The files that are not inputs.
-  static let expectationFiles = ["cmd", "expout", "experr", "status"]
+  static let expectationFiles = ["cmd", "expout", "experr", "status", "requires"]
+
+  /// The variables a case's `requires` file names that the environment does not set.
+  static func missingRequirements(of folder: URL) -> [String] {
+    guard let text = try? String(contentsOf: folder.appendingPathComponent("requires"), encoding: .utf8) else { return [] }
+    let environment = ProcessInfo.processInfo.environment
+    return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty && !$0.hasPrefix("#") && (environment[$0] ?? "").isEmpty }
+  }
 
   var folder: URL
   /// The name in messages, such as `load/0004-bad-line-rolls-back`.

@@ -28,18 +28,40 @@ import Testing
     (JSONValue.number("1"), false, ColumnType?.some(.integer)),
     (.number("-1.5"), false, .real),
     (.number("1e3"), false, .real),
-    (.number("12345678901234567890"), false, .text),
-    (.bool(true), false, .integer),
+    (.number("12345678901234567890"), false, .decimal),
+    (.number("1E400"), false, .decimal),
+    (.number("1.0000000000000000001"), false, .decimal),
+    (.bool(true), false, .boolean),
     (.string("5"), false, .text),
     (.string("5"), true, .integer),
     (.string("5.5"), true, .real),
     (.string("007"), true, .text),
-    (.array([.number("1")]), false, .text),
-    (.object([Field("a", .null)]), false, .text),
+    (.array([.number("1")]), false, .json),
+    (.object([Field("a", .null)]), false, .json),
     (.null, true, nil),
   ])
   func infersTheTypeAValueAsksFor(value: JSONValue, detectTypes: Bool, expected: ColumnType?) {
     #expect(ColumnType(of: value, detectTypes: detectTypes) == expected)
+  }
+
+  /// Booleans count as numbers, numbers widen towards DECIMAL, anything else mixed is TEXT; and
+  /// SQLite names the result as it did before there were BOOLEAN, DECIMAL and JSON.
+  @Test(arguments: [
+    (ColumnType.boolean, ColumnType.integer, ColumnType.integer, "INTEGER"),
+    (.boolean, .real, .real, "REAL"),
+    (.integer, .real, .real, "REAL"),
+    (.integer, .decimal, .decimal, "TEXT"),
+    (.real, .decimal, .decimal, "TEXT"),
+    (.boolean, .boolean, .boolean, "INTEGER"),
+    (.json, .json, .json, "TEXT"),
+    (.json, .integer, .text, "TEXT"),
+    (.boolean, .json, .text, "TEXT"),
+    (.text, .integer, .text, "TEXT"),
+  ])
+  func widens(a: ColumnType, b: ColumnType, expected: ColumnType, sqlite: String) {
+    #expect(a.widened(with: b) == expected)
+    #expect(b.widened(with: a) == expected)
+    #expect(SQLiteDialect().typeName(of: expected) == sqlite)
   }
 
   @Test(arguments: [

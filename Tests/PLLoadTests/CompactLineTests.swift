@@ -29,11 +29,11 @@ import Testing
   /// compact path wherever it can) or record by record.
   func load(viaLoader: Bool, includeMeta: Bool, detectTypes: Bool, sample: Int, in dir: TemporaryDirectory) throws -> String {
     let database = dir.file(viaLoader ? "loader.sqlite" : "records.sqlite")
-    let options = SQLiteLoadOptions(includeMeta: includeMeta, detectTypes: detectTypes, inferenceSample: sample)
+    let options = LoadOptions(includeMeta: includeMeta, detectTypes: detectTypes, inferenceSample: sample)
     if viaLoader {
       let input = dir.file("lines.ndjson")
       try (Self.lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
-      _ = try Loader(plan: LoadPlan(databasePath: database, table: "t", inputs: [input], options: options)).run(observer: nil)
+      _ = try Loader(plan: LoadPlan(target: .sqlite(path: database), table: "t", inputs: [input], options: options)).run(observer: nil)
     } else {
       let sink = try SQLiteSink(databasePath: database, table: "t", options: options)
       for line in Self.lines { try sink.write(try JSONParser.parseRecord(line)) }
@@ -73,7 +73,7 @@ import Testing
     let input = dir.file("lines.ndjson")
     try "{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"name\":\"b\"}\n{\"id\":null,\"name\":\"c\"}\n".write(toFile: input, atomically: true, encoding: .utf8)
     #expect(throws: PLError.self) {
-      _ = try Loader(plan: LoadPlan(databasePath: database, table: "t", inputs: [input], options: SQLiteLoadOptions(inferenceSample: 1))).run(observer: nil)
+      _ = try Loader(plan: LoadPlan(target: .sqlite(path: database), table: "t", inputs: [input], options: LoadOptions(inferenceSample: 1))).run(observer: nil)
     }
     #expect(try setup.rows("SELECT count(*), group_concat(name) FROM t") == [[.integer(1), .text("kept")]])
   }
@@ -83,7 +83,7 @@ import Testing
   @Test func takesLinesAsACompactLineSink() throws {
     let dir = try TemporaryDirectory()
     let database = dir.file("stage.sqlite")
-    let sink: any CompactLineSink = try SQLiteSink(databasePath: database, table: "t", options: SQLiteLoadOptions(inferenceSample: 1))
+    let sink: any CompactLineSink = try SQLiteSink(databasePath: database, table: "t", options: LoadOptions(inferenceSample: 1))
     #expect(sink.wantsMembers)
     func write(_ text: String) throws -> Bool {
       var bytes = Array(text.utf8)

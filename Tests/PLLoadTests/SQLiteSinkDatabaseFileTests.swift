@@ -16,7 +16,7 @@ import Testing
     #expect(error?.exitStatus == .usage)
     #expect(error?.description.contains("the records would be lost") == true)
     #expect(error?.description.contains("--allow-memory") == true)
-    let sink = try SQLiteSink(databasePath: name, table: "t", options: SQLiteLoadOptions(allowMemory: true))
+    let sink = try SQLiteSink(databasePath: name, table: "t", options: LoadOptions(allowMemory: true))
     try sink.write(Record([("a", .integer(1))]))
     try sink.finish()
     #expect(sink.report.rowsInserted == 1)
@@ -25,7 +25,7 @@ import Testing
   @Test func aNewDatabaseAppearsOnlyOnCommit() throws {
     let directory = try TemporaryDirectory()
     let db = directory.file("new.db")
-    let sink = try SQLiteSink(databasePath: db, table: "t", options: SQLiteLoadOptions(inferenceSample: 1))
+    let sink = try SQLiteSink(databasePath: db, table: "t", options: LoadOptions(inferenceSample: 1))
     for i in 0..<10 { try sink.write(Record([("a", .integer(i))])) }
     #expect(!FileManager.default.fileExists(atPath: db))
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).contains { $0.hasPrefix(".new.db.pl-new-") })
@@ -39,7 +39,7 @@ import Testing
     let directory = try TemporaryDirectory()
     let db = directory.file("new.db")
     do {
-      let sink = try SQLiteSink(databasePath: db, table: "t", options: SQLiteLoadOptions(inferenceSample: 1))
+      let sink = try SQLiteSink(databasePath: db, table: "t", options: LoadOptions(inferenceSample: 1))
       try sink.write(Record([("a", .integer(1))]))
       switch how {
       case "abort": sink.abort()
@@ -109,16 +109,16 @@ import Testing
     let db = directory.file("wide.db")
     let record = Record((0..<keys).map { ("k\($0)", JSONValue.integer($0)) })
     let error = #expect(throws: PLError.self) {
-      try load([record], into: db, options: SQLiteLoadOptions(includeMeta: includeMeta))
+      try load([record], into: db, options: LoadOptions(includeMeta: includeMeta))
     }
     #expect(error?.exitStatus == .dataError)
     #expect(error?.description.contains("SQLite's limit of 2000 columns per table") == true, "\(String(describing: error))")
     #expect(error?.description.contains(advice) == true)
-    try load([record], into: db, options: SQLiteLoadOptions(includeMeta: false), keysToLoad: 2000)
+    try load([record], into: db, options: LoadOptions(includeMeta: false), keysToLoad: 2000)
   }
 }
 
 /// Loads the first `keysToLoad` keys of each record.
-func load(_ records: [Record], into database: String, options: SQLiteLoadOptions, keysToLoad: Int) throws {
+func load(_ records: [Record], into database: String, options: LoadOptions, keysToLoad: Int) throws {
   try load(records.map { Record(Array($0.fields.prefix(keysToLoad))) }, into: database, options: options)
 }

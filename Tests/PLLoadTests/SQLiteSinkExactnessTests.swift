@@ -60,7 +60,7 @@ import Testing
   func detectTypesConvertsPlainNumbersThatStayExact(value: String, expected: [SQLiteValue]) throws {
     let directory = try TemporaryDirectory()
     let db = directory.file("detect.db")
-    let options = SQLiteLoadOptions(detectTypes: true)
+    let options = LoadOptions(detectTypes: true)
     try load(try Self.afterTheSample(#"{"n":\#(value),"r":\#(value)}"#), into: db, options: options)
     #expect(try query(db, "SELECT n, r FROM t WHERE rowid = 1001") == [expected])
   }
@@ -70,7 +70,7 @@ import Testing
     let directory = try TemporaryDirectory()
     let db = directory.file("detect.db")
     #expect(throws: PLError.self) {
-      try load(try Self.afterTheSample(#"{"n":\#(value)}"#), into: db, options: SQLiteLoadOptions(detectTypes: true))
+      try load(try Self.afterTheSample(#"{"n":\#(value)}"#), into: db, options: LoadOptions(detectTypes: true))
     }
   }
 
@@ -79,11 +79,11 @@ import Testing
     let db = directory.file("existing.db")
     try SQLiteConnection(path: db).execute("CREATE TABLE t (code NUMERIC(5), qty INT, note VARCHAR(20), any); INSERT INTO t VALUES (1, 1, 'kept', 1)")
     for line in [#"{"code":"007"}"#, #"{"qty":"12"}"#, #"{"qty":1e400}"#] {
-      let error = #expect(throws: PLError.self) { try load(try records(line), into: db, options: SQLiteLoadOptions(includeMeta: false)) }
+      let error = #expect(throws: PLError.self) { try load(try records(line), into: db, options: LoadOptions(includeMeta: false)) }
       #expect(error?.description.contains("record 1: ") == true)
       #expect(error?.description.contains("(NUMERIC(5))") == true || error?.description.contains("(INT)") == true)
     }
-    try load(try records(#"{"code":"A7","qty":3,"note":7.50,"any":"007"}"#), into: db, options: SQLiteLoadOptions(includeMeta: false))
+    try load(try records(#"{"code":"A7","qty":3,"note":7.50,"any":"007"}"#), into: db, options: LoadOptions(includeMeta: false))
     #expect(try query(db, "SELECT code, qty, note, any, typeof(any) FROM t") == [
       [.integer(1), .integer(1), .text("kept"), .integer(1), .text("integer")],
       [.text("A7"), .integer(3), .text("7.50"), .text("007"), .text("text")],
@@ -96,9 +96,9 @@ import Testing
     let input = directory.file("in.ndjson")
     let lines = (1...5).map { #"{"n":\#($0),"s":"x"}"# } + [#"{"n":"007","s":"x"}"#]
     try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
-    let options = SQLiteLoadOptions(inferenceSample: 2)
+    let options = LoadOptions(inferenceSample: 2)
     let viaLoader = #expect(throws: PLError.self) {
-      _ = try Loader(plan: LoadPlan(databasePath: directory.file("a.db"), table: "t", inputs: [input], options: options)).run(observer: nil)
+      _ = try Loader(plan: LoadPlan(target: .sqlite(path: directory.file("a.db")), table: "t", inputs: [input], options: options)).run(observer: nil)
     }
     let viaRecords = #expect(throws: PLError.self) {
       try load(lines.map { try JSONParser.parseRecord($0) }, into: directory.file("a.db"), options: options)

@@ -5,7 +5,7 @@ import PLSQLite
 import Testing
 
 @Suite struct SQLiteSinkTests {
-  static let noMeta = SQLiteLoadOptions(includeMeta: false)
+  static let noMeta = LoadOptions(includeMeta: false)
 
   // MARK: Types and columns
 
@@ -45,7 +45,7 @@ import Testing
     let directory = try TemporaryDirectory()
     let db = directory.file("detect.db")
     let record = Record([("v", .string(text))])
-    try load([record], into: db, options: SQLiteLoadOptions(includeMeta: false, detectTypes: true))
+    try load([record], into: db, options: LoadOptions(includeMeta: false, detectTypes: true))
     #expect(try schema(db) == ["v \(type)"])
     #expect(try query(db, "SELECT v FROM t") == [[stored]])
 
@@ -58,7 +58,7 @@ import Testing
   @Test func detectedTypesWidenOverTheSample() throws {
     let directory = try TemporaryDirectory()
     let db = directory.file("widen.db")
-    let options = SQLiteLoadOptions(includeMeta: false, detectTypes: true)
+    let options = LoadOptions(includeMeta: false, detectTypes: true)
     try load(
       try records(#"{"a":"1","b":"1","c":"1"}"#, #"{"a":"2","b":"2.5","c":"007"}"#), into: db, options: options)
     #expect(try schema(db) == ["a INTEGER", "b REAL", "c TEXT"])
@@ -106,7 +106,7 @@ import Testing
   @Test func addsColumnsForKeysAfterTheSample() throws {
     let directory = try TemporaryDirectory()
     let db = directory.file("evolve.db")
-    let options = SQLiteLoadOptions(includeMeta: false, inferenceSample: 2)
+    let options = LoadOptions(includeMeta: false, inferenceSample: 2)
     let report = try load(
       try records(#"{"a":1}"#, #"{"a":2}"#, #"{"a":3,"z":1.5}"#, #"{"y":"t","a":4}"#, #"{"a":5}"#), into: db,
       options: options)
@@ -224,7 +224,7 @@ import Testing
     let lines = [
       #"{"a":1,"b":2}"#, #"{"b":3,"a":4}"#, #"{"a":5}"#, #"{"b":6,"A":7}"#, #"{"a":8,"b":9}"#, #"{}"#, #"{"a":1,"a":2}"#,
     ]
-    try load(lines.map { try JSONParser.parseRecord($0) }, into: db, options: SQLiteLoadOptions(includeMeta: false, inferenceSample: 3))
+    try load(lines.map { try JSONParser.parseRecord($0) }, into: db, options: LoadOptions(includeMeta: false, inferenceSample: 3))
     #expect(try query(db, "SELECT a, b FROM t ORDER BY rowid") == [
       [.integer(1), .integer(2)], [.integer(4), .integer(3)], [.integer(5), .null], [.integer(7), .integer(6)],
       [.integer(8), .integer(9)], [.null, .null], [.integer(1), .null],
@@ -251,7 +251,7 @@ import Testing
     let db = directory.file("abort.db")
     try load(try records(#"{"a":1,"b":"x"}"#), into: db)
     let before = try snapshot(db)
-    let sink = try SQLiteSink(databasePath: db, table: "t", options: SQLiteLoadOptions(inferenceSample: 2))
+    let sink = try SQLiteSink(databasePath: db, table: "t", options: LoadOptions(inferenceSample: 2))
     for i in 0..<50 { try sink.write(Record([("a", .integer(i)), ("new\(i % 3)", .string("v"))])) }
     #expect(sink.report.rowsInserted == 50 && sink.report.columnsAdded.count == 3)
     sink.abort()
@@ -266,7 +266,7 @@ import Testing
     let directory = try TemporaryDirectory()
     let db = directory.file("fresh.db")
     for sampleSize in [1, 1000] {
-      let sink = try SQLiteSink(databasePath: db, table: "new", options: SQLiteLoadOptions(inferenceSample: sampleSize))
+      let sink = try SQLiteSink(databasePath: db, table: "new", options: LoadOptions(inferenceSample: sampleSize))
       for i in 0..<10 { try sink.write(Record([("a", .integer(i))])) }
       sink.abort()
       #expect(try !SQLiteConnection(path: db).tableExists("new"))
@@ -278,7 +278,7 @@ import Testing
     let db = directory.file("constraint.db")
     try SQLiteConnection(path: db).execute("CREATE TABLE t (a INTEGER NOT NULL, b TEXT); INSERT INTO t VALUES (0, 'kept')")
     let before = try snapshot(db)
-    let sink = try SQLiteSink(databasePath: db, table: "t", options: SQLiteLoadOptions(inferenceSample: 2))
+    let sink = try SQLiteSink(databasePath: db, table: "t", options: LoadOptions(inferenceSample: 2))
     var thrown: PLError?
     do {
       for i in 1...5 { try sink.write(Record([("a", i == 4 ? .null : .integer(i)), ("c", .string("new"))])) }
@@ -345,7 +345,7 @@ import Testing
     let other = try SQLiteConnection(path: db)
     try other.execute("CREATE TABLE t (a); BEGIN IMMEDIATE")
     let error = try #require(throws: PLError.self) {
-      try SQLiteSink(databasePath: db, table: "t", options: SQLiteLoadOptions(lockTimeout: .milliseconds(50)))
+      try SQLiteSink(databasePath: db, table: "t", options: LoadOptions(lockTimeout: .milliseconds(50)))
     }
     #expect(error.exitStatus == .tempFail)
     #expect(error.description.hasPrefix(db + ": ") && error.description.contains("locked"))

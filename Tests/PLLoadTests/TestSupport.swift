@@ -13,7 +13,7 @@ func records(_ lines: String...) throws -> [Record] {
 /// Loads `records` with a new sink and finishes; returns the report.
 @discardableResult
 func load(
-  _ records: [Record], into database: String, table: String = "t", options: SQLiteLoadOptions = SQLiteLoadOptions()
+  _ records: [Record], into database: String, table: String = "t", options: LoadOptions = LoadOptions()
 ) throws -> LoadReport {
   let sink = try SQLiteSink(databasePath: database, table: table, options: options)
   for record in records { try sink.write(record) }

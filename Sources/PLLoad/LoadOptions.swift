@@ -1,10 +1,10 @@
-/// How `SQLiteSink` maps records to a table.
+/// How a load (`SQLiteSink`, `PostgresSink`) maps records to a table.
 ///
 /// Kept apart from the sink so that the command line can validate flags into one value and
 /// tests can state a load's configuration in one line.
-public struct SQLiteLoadOptions: Equatable, Sendable {
-  /// Store each record's `_pl` metadata as compact JSON text in a `_pl` TEXT column (NULL for
-  /// records without metadata). When false, no `_pl` column is created, added or written.
+public struct LoadOptions: Equatable, Sendable {
+  /// Store each record's `_pl` metadata as compact JSON in a `_pl` column (TEXT in SQLite,
+  /// JSONB in PostgreSQL; NULL for records without metadata). When false, no `_pl` column is created, added or written.
   public var includeMeta: Bool
   /// Give new columns a numeric type when their sampled strings are all plain decimal numbers
   /// (`"42"`, `"-4"`, `"12.30"`), as sqlite-utils' `--detect-types` does. Strings that a person
@@ -15,10 +15,12 @@ public struct SQLiteLoadOptions: Equatable, Sendable {
   /// How many records are buffered to infer the types of new columns (at least 1). Columns that
   /// first appear later get the type of their first non-null value.
   public var inferenceSample: Int
-  /// How long to wait for another writer's lock before failing with exit status 75.
+  /// How long to wait for another writer's lock before failing with exit status 75 (SQLite's
+  /// busy timeout; PostgreSQL's `lock_timeout` for the load's transaction).
   public var lockTimeout: Duration
   /// Load into a database that lives only as long as the load (`:memory:`, the empty name,
   /// `file:…?mode=memory`) instead of refusing it; useful only for tests and benchmarks.
+  /// SQLite only.
   public var allowMemory: Bool
 
   public init(

@@ -1,0 +1,707 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import PLCore
+import PLPostgres
+
+/// Loads records into one PostgreSQL table, all or nothing: `pl-load postgres://… --table T`.
+///
+/// Why it looks like this: the whole load is one transaction, so a failed, cut or killed run
+/// (or a server restart) leaves the table as it was. Rows travel by `COPY … FROM STDIN` in
+/// text format, sent in blocks of 1 MiB: the client's memory stays flat, and the server reads
+/// rows about as fast as `psql \copy` sends them. Values are checked and escaped here
+/// (`PostgresDialect` decides which values a column takes unchanged), so that the server
+/// stores each value exactly as it came or the load is refused.
+///
+/// Two paths, one behaviour:
+/// - `.direct` (the default): COPY into the target table itself.
+/// - `.staged`: COPY into a temporary staging table with the same column types, then one
+///   `INSERT INTO target (…) SELECT … FROM staging` at `finish()`. This is the path keyed loads
+///   (`INSERT … ON CONFLICT`) build on; it costs the server a second pass over the rows.
+///
+/// Contract (as `SQLiteSink`, where the databases allow):
+/// - The first `inferenceSample` records are buffered to infer the types of new columns
+///   (BIGINT, DOUBLE PRECISION, NUMERIC, BOOLEAN, JSONB, TEXT; `_pl` JSONB and last); the table
+///   is created then, or widened with `ALTER TABLE … ADD COLUMN`. Keys first seen later add
+///   columns typed by their value (the COPY is ended, the column added, a new COPY started).
+/// - Names are quoted, and compared as PostgreSQL compares quoted names: exactly, so `A` and
+///   `a` are two columns. A key longer than 63 bytes gets the column
+///   `PostgresDialect.columnName(forKey:)` names (listed in `report.columnsRenamed`).
+/// - An existing table is locked against other writers (`SHARE ROW EXCLUSIVE`) for the load;
+///   a lock not granted within `options.lockTimeout` fails with 75, as do lock waits on
+///   `ALTER TABLE`.
+/// - `finish()` commits; `abort()`, or any error thrown by `write` or `finish`, rolls back.
+public final class PostgresSink: CompactLineSink, LoadSink {
+  /// How rows reach the target table.
+  public enum Path: Sendable {
+    case direct
+    case staged
+  }
+
+  public let target: PostgresTarget
+  public let table: String
+  public let options: LoadOptions
+  public let path: Path
+  public private(set) var report: LoadReport
+
+  private enum State { case loading, finished, aborted }
+
+  private let connection: PostgresConnection
+  private let dialect = PostgresDialect()
+  private var planner: SchemaPlanner<PostgresDialect>
+  private var state = State.loading
+  /// The target's name in messages (`postgres://u@h/db`), without a password.
+  private let display: String
+  /// The table's name in messages: `schema.table` or `table`.
+  private let tableName: String
+  /// The quoted, schema-qualified name of the target table.
+  private let quotedTable: String
+  private var tableExists = false
+  /// Records held back until the sample is full; nil once the table is set up.
+  private var pending: [Record]? = []
+  private let sampleSize: Int
+  private let detectTypes: Bool
+
+  /// The columns of the COPY, in order (each an index into the planner's columns).
+  private var copyColumns: [Int] = []
+  /// For each column of the planner, its position in the COPY, or -1.
+  private var parameterOfColumn: [Int] = []
+  /// The position of `_pl` in the COPY, or -1.
+  private var metaParameter = -1
+  private var parameterKinds: [PostgresColumnKind] = []
+  /// True while a COPY is open; false when columns joined since it ended.
+  private var copying = false
+  /// The record number of the first row of the COPY now open, to name rows the server refuses.
+  private var copyFirstRecord = 1
+  /// Rows written into the staging table so far (staged path).
+  private var stagedColumnsCreated = 0
+
+  /// The shape cache, as in `SQLiteSink`: records of the last shape reuse its mapping.
+  private var cachedKeys: [String] = []
+  private var cachedParameters: [Int] = []
+  /// True when the cached shape's keys are the COPY's columns 0..<n in order, `_pl` at n (or
+  /// absent from the COPY) and nothing else: its rows are written straight into the block.
+  private var cachedInOrder = false
+  private var cacheValid = false
+  private var shapes: [[String]: [Int]] = [:]
+  private let cachedKeyBytes = ByteBuffer(capacity: 256)
+  private var cachedKeyOffsets: [Int] = [0]
+
+  /// The COPY data waiting to be sent; sent when it passes `blockSize`.
+  private let block = ByteBuffer(capacity: PostgresSink.blockSize + (64 << 10))
+  static let blockSize = 1 << 20
+  /// Values of a row whose keys are not in COPY order, before they are put in order.
+  private let slotBytes = ByteBuffer(capacity: 4096)
+  private var slotStart: [Int] = []
+  private var slotEnd: [Int] = []
+  /// Serialises nested values and `_pl` of parsed records.
+  private let scratch = ByteBuffer(capacity: 1024)
+
+  private static let stagingTable = "pg_temp._pl_staging"
+
+  /// Connects, starts the load's transaction and reads the table's columns (locking the
+  /// table when it exists).
+  ///
+  /// - Throws: `PLError.usage` (64) for a bad URL or a name PostgreSQL cannot keep;
+  ///   `.unavailable` (69) when the server cannot be reached, refuses the login or has no such
+  ///   database; `.tempFail` (75) when another session holds the table longer than
+  ///   `options.lockTimeout`; `.cannotCreate` (73) for a missing schema or a view.
+  public init(target: PostgresTarget, table: String, options: LoadOptions = LoadOptions(), path: Path = .direct) throws(PLError) {
+    self.target = target
+    self.table = table
+    self.options = options
+    self.path = path
+    self.display = target.displayName
+    self.tableName = target.schema.map { "\($0).\(table)" } ?? table
+    self.report = LoadReport(database: display, table: tableName)
+    self.sampleSize = max(1, options.inferenceSample)
+    self.detectTypes = options.detectTypes
+    for (what, name) in [("table", table), ("schema", target.schema ?? "public")] {
+      guard !name.isEmpty, !name.utf8.contains(0) else {
+        throw .usage("the \(what) name must not be empty or contain a NUL character")
+      }
+      guard name.utf8.count <= PostgresConnection.maxIdentifierBytes else {
+        throw .usage(
+          "the \(what) name \(JSONWriter.string(.string(name))) is \(name.utf8.count) bytes long; PostgreSQL keeps only the first \(PostgresConnection.maxIdentifierBytes), so give a shorter one")
+      }
+    }
+    quotedTable = (target.schema.map { PostgresConnection.quoteIdentifier($0) + "." } ?? "") + PostgresConnection.quoteIdentifier(table)
+    let password = try target.readPassword()
+    do throws(PostgresError) {
+      connection = try PostgresConnection(connectionString: target.connectionString, password: password, applicationName: "pl-load")
+    } catch {
+      throw Self.plError(error, display: display, table: tableName)
+    }
+    planner = SchemaPlanner(
+      dialect: dialect, database: display, table: tableName, existingColumns: [], includeMeta: options.includeMeta,
+      detectTypes: options.detectTypes)
+    let (seconds, attoseconds) = options.lockTimeout.components
+    let milliseconds = max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    var schemaMissing = false
+    var found: [[String?]] = []
+    do throws(PostgresError) {
+      try connection.execute("BEGIN; SET LOCAL lock_timeout = \(milliseconds)")
+      if let schema = target.schema {
+        schemaMissing = try connection.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]).isEmpty
+      }
+      found = try connection.query("SELECT c.oid::text, c.relkind::text FROM pg_class c WHERE c.oid = to_regclass($1)", [quotedTable])
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, action: "cannot start the load")
+    }
+    if schemaMissing, let schema = target.schema {
+      throw .cannotCreate(
+        target: display, message: "the schema \(JSONWriter.string(.string(schema))) does not exist; create it first (CREATE SCHEMA)")
+    }
+    guard let row = found.first, let oid = row[0] else { return }
+    guard row[1] == "r" || row[1] == "p" else {
+      throw .cannotCreate(target: display, message: "\(tableName) is not a table (a view or another kind of relation)")
+    }
+    do throws(PostgresError) {
+      try connection.execute("LOCK TABLE \(quotedTable) IN SHARE ROW EXCLUSIVE MODE")
+      let columns = try connection.query(
+        "SELECT attname::text, format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+        [oid])
+      tableExists = true
+      planner = SchemaPlanner(
+        dialect: dialect, database: display, table: tableName,
+        existingColumns: columns.map { ($0[0] ?? "", $0[1] ?? "") }, includeMeta: options.includeMeta,
+        detectTypes: options.detectTypes)
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, action: "cannot read the table")
+    }
+  }
+
+  /// Adds one record to the load.
+  ///
+  /// - Throws: `PLError` when a value does not fit its column (65), the table cannot be created
+  ///   or widened (73), the server went away (69) or a lock was not granted (75). The load is
+  ///   then rolled back.
+  public func write(_ record: Record) throws(PLError) {
+    guard state == .loading else { throw notLoading() }
+    if pending != nil {
+      pending?.append(record)
+      if let count = pending?.count, count >= sampleSize { try guarded { () throws(PLError) in try setUpTable() } }
+      return
+    }
+    try guarded { () throws(PLError) in try writeRow(record) }
+  }
+
+  /// Sends what is still buffered and commits the load.
+  ///
+  /// - Throws: like `write`. The load is then rolled back, except when the connection broke
+  ///   during the commit itself: the message then says that the outcome is unknown.
+  public func finish() throws(PLError) {
+    switch state {
+    case .finished: return
+    case .aborted: throw notLoading()
+    case .loading: break
+    }
+    try guarded { () throws(PLError) in
+      if pending != nil { try setUpTable() }
+      try endCopy()
+      if path == .staged && !copyColumns.isEmpty {
+        let names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
+        do throws(PostgresError) {
+          report.rowsInserted = try connection.run(
+            "INSERT INTO \(quotedTable) (\(names)) SELECT \(names) FROM \(Self.stagingTable)", parameters: [])
+        } catch {
+          throw Self.plError(error, display: display, table: tableName, action: "cannot insert the staged rows")
+        }
+      }
+      do throws(PostgresError) {
+        try connection.execute("COMMIT")
+      } catch {
+        if error.kind == .connectionLost {
+          throw PLError.unavailable(
+            target: display,
+            message: "the connection to the server was lost while committing (\(error.message)): the load may or may not have been committed; look at table \(tableName) before loading again")
+        }
+        throw Self.plError(error, display: display, table: tableName, action: "commit")
+      }
+    }
+    state = .finished
+  }
+
+  /// Rolls the load back: the table is as it was, or does not exist if the load created it.
+  /// Harmless after an error and when called twice.
+  public func abort() {
+    guard state == .loading else { return }
+    state = .aborted
+    pending = nil
+    if copying {
+      copying = false
+      connection.cancelCopy(reason: "the load was abandoned")
+    }
+    if !connection.isBroken { try? connection.execute("ROLLBACK") }
+    report = LoadReport(database: display, table: tableName)
+  }
+
+  // MARK: Setting up the table
+
+  /// Infers types from the buffered sample, creates or widens the table, and writes the sample.
+  private func setUpTable() throws(PLError) {
+    let sample = pending ?? []
+    pending = nil
+    guard !sample.isEmpty else { return }
+
+    planner.startSample()
+    var used: [Int] = []
+    var seen = Set<Int>()
+    for (offset, record) in sample.enumerated() {
+      let fields = record.fields
+      let detectTypes = detectTypes
+      let columns = try planner.map(keys: fields.map(\.key), record: offset + 1) {
+        ColumnType(of: fields[$0].value, detectTypes: detectTypes)
+      }
+      for column in columns where seen.insert(column).inserted { used.append(column) }
+    }
+    let added = planner.finishSample()
+
+    if !tableExists {
+      guard !added.isEmpty else {
+        throw .malformed(
+          source: display, location: nil,
+          message: "cannot create table \(tableName): the records have no fields to make columns of")
+      }
+      let definitions = planner.columns.map { "\(dialect.quoteIdentifier($0.name)) \($0.declaredType)" }
+      try run("CREATE TABLE \(quotedTable) (\(definitions.joined(separator: ", ")))", action: "cannot create the table")
+      tableExists = true
+      report.tableCreated = true
+      parameterOfColumn = Array(repeating: -1, count: planner.count)
+    } else {
+      parameterOfColumn = Array(repeating: -1, count: added.lowerBound)
+      for column in added { try addColumn(column) }
+    }
+    // The sample's columns in first-seen order, `_pl` last: most rows then go straight in.
+    for column in used { includeInCopy(column: column) }
+    if options.includeMeta, let meta = planner.metaColumn {
+      includeInCopy(column: meta)
+      metaParameter = parameterOfColumn[meta]
+    }
+    for record in sample { try writeRow(record) }
+  }
+
+  /// Adds the planner's column `column` to the table (inside the load's transaction).
+  private func addColumn(_ column: Int) throws(PLError) {
+    let name = planner.columns[column].name
+    try endCopy()
+    try run(
+      "ALTER TABLE \(quotedTable) ADD COLUMN \(dialect.quoteIdentifier(name)) \(planner.columns[column].declaredType)",
+      action: "cannot add column \(name)")
+    parameterOfColumn.append(-1)
+    report.columnsAdded.append(name)
+  }
+
+  /// Makes `column` a column of the COPY; the next row starts a new COPY.
+  private func includeInCopy(column: Int) {
+    guard parameterOfColumn[column] < 0 else { return }
+    parameterOfColumn[column] = copyColumns.count
+    copyColumns.append(column)
+    parameterKinds.append(planner.columns[column].kind)
+    cacheValid = false
+    shapes.removeAll()
+  }
+
+  /// Ends the open COPY (sending what is buffered); the server checks the rows now.
+  private func endCopy() throws(PLError) {
+    guard copying else { return }
+    try flush()
+    copying = false
+    do throws(PostgresError) {
+      try connection.endCopy()
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
+    }
+  }
+
+  /// Opens a COPY over the current columns (creating or widening the staging table first).
+  private func beginCopy() throws(PLError) {
+    let into: String
+    switch path {
+    case .direct:
+      into = quotedTable
+    case .staged:
+      into = Self.stagingTable
+      let definitions = copyColumns[stagedColumnsCreated...].map {
+        "\(dialect.quoteIdentifier(planner.columns[$0].name)) \(planner.columns[$0].declaredType)"
+      }
+      if stagedColumnsCreated == 0 {
+        try run("CREATE TEMPORARY TABLE _pl_staging (\(definitions.joined(separator: ", "))) ON COMMIT DROP", action: "cannot create the staging table")
+      } else if !definitions.isEmpty {
+        try run(
+          "ALTER TABLE \(Self.stagingTable) \(definitions.map { "ADD COLUMN \($0)" }.joined(separator: ", "))",
+          action: "cannot widen the staging table")
+      }
+      stagedColumnsCreated = copyColumns.count
+    }
+    let names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
+    do throws(PostgresError) {
+      try connection.beginCopy("COPY \(into) (\(names)) FROM STDIN (FORMAT text)")
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, action: "cannot start the COPY")
+    }
+    copying = true
+    copyFirstRecord = report.rowsInserted + 1
+  }
+
+  private func run(_ sql: String, action: String) throws(PLError) {
+    do throws(PostgresError) {
+      try connection.execute(sql)
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, action: action)
+    }
+  }
+
+  /// Sends the buffered rows.
+  private func flush() throws(PLError) {
+    guard block.count > 0 else { return }
+    do throws(PostgresError) {
+      try connection.putCopyData(block.bytes)
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
+    }
+    block.removeAll()
+  }
+
+  // MARK: Writing rows
+
+  /// Appends `record` as a COPY row.
+  private func writeRow(_ record: Record) throws(PLError) {
+    let fields = record.fields
+    if !cacheValid || !sameKeys(fields) { try useShape(of: fields) }
+    if !copying { try beginCopy() }
+    let parameters = cachedParameters
+    let rowStart = block.count
+    let count = copyColumns.count
+    slotBytes.removeAll()
+    slotStart = Array(repeating: -1, count: count)
+    slotEnd = Array(repeating: -1, count: count)
+    for i in 0..<fields.count {
+      let parameter = parameters[i]
+      slotStart[parameter] = slotBytes.count
+      guard encode(fields[i].value, kind: parameterKinds[parameter], into: slotBytes) else {
+        block.removeLast(block.count - rowStart)
+        throw refusal(key: fields[i].key, parameter: parameter, value: fields[i].value)
+      }
+      slotEnd[parameter] = slotBytes.count
+    }
+    if metaParameter >= 0 && !record.meta.isEmpty {
+      slotStart[metaParameter] = slotBytes.count
+      scratch.removeAll()
+      JSONWriter.writeObject(record.meta, to: scratch)
+      Self.escape(scratch.bytes, into: slotBytes)
+      slotEnd[metaParameter] = slotBytes.count
+    }
+    let bytes = slotBytes.bytes
+    for parameter in 0..<count {
+      if parameter > 0 { block.append(0x09) }
+      if slotStart[parameter] < 0 {
+        block.append("\\N" as StaticString)
+      } else {
+        block.append(UnsafeBufferPointer(rebasing: bytes[slotStart[parameter]..<slotEnd[parameter]]))
+      }
+    }
+    block.append(0x0A)
+    report.rowsInserted += 1
+    if block.count >= Self.blockSize { try flush() }
+  }
+
+  /// Writes `value` in COPY text form for a column of `kind`; false when the column cannot
+  /// take it unchanged.
+  private func encode(_ value: JSONValue, kind: PostgresColumnKind, into out: ByteBuffer) -> Bool {
+    switch value {
+    case .null:
+      out.append("\\N" as StaticString)
+    case .bool(let flag):
+      Self.appendBoolean(flag, kind: kind, into: out)
+    case .string(let text):
+      if kind == .json {
+        scratch.removeAll()
+        JSONWriter.writeString(text, to: scratch)
+        Self.escape(scratch.bytes, into: out)
+        return true
+      }
+      // PostgreSQL's text cannot hold the NUL character.
+      if text.utf8.contains(0) { return false }
+      var text = text
+      return text.withUTF8 { bytes in
+        append(dialect.binding(ofString: bytes, into: kind, detectTypes: detectTypes), text: bytes, into: out)
+      }
+    case .number(let text):
+      var text = text
+      return text.withUTF8 { bytes in append(dialect.binding(ofNumber: bytes, into: kind), text: bytes, into: out) }
+    case .array, .object:
+      guard Self.takesJSON(kind) else { return false }
+      scratch.removeAll()
+      JSONWriter.writeValue(value, to: scratch)
+      Self.escape(scratch.bytes, into: out)
+    }
+    return true
+  }
+
+  /// Writes a value's text as `binding` says; false for a refusal.
+  @inline(__always)
+  private func append(_ binding: ExactBinding, text: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) -> Bool {
+    switch binding {
+    case .text: Self.escape(text, into: out)
+    case .integer(let integer): out.append(String(integer))
+    case .real(let number): out.append(number.description)
+    case .refused: return false
+    }
+    return true
+  }
+
+  @inline(__always)
+  private static func appendBoolean(_ flag: Bool, kind: PostgresColumnKind, into out: ByteBuffer) {
+    switch kind {
+    case .boolean: out.append(flag ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+    // Booleans count as the numbers 1 and 0, as in SQLite.
+    case .integer, .double, .float, .numeric: out.append(flag ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+    case .text, .json, .other: out.append(flag ? "true" as StaticString : "false" as StaticString)
+    }
+  }
+
+  @inline(__always)
+  private static func takesJSON(_ kind: PostgresColumnKind) -> Bool {
+    kind == .json || kind == .text || kind == .other
+  }
+
+  /// Appends `bytes` escaped for COPY's text format: backslash, tab, newline and carriage
+  /// return become `\\`, `\t`, `\n`, `\r`; everything else is itself.
+  static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into out: ByteBuffer) {
+    var start = 0
+    for i in 0..<bytes.count {
+      let byte = bytes[i]
+      guard byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D else { continue }
+      if i > start { out.append(UnsafeBufferPointer(rebasing: bytes[start..<i])) }
+      out.append(0x5C)
+      switch byte {
+      case 0x09: out.append(UInt8(ascii: "t"))
+      case 0x0A: out.append(UInt8(ascii: "n"))
+      case 0x0D: out.append(UInt8(ascii: "r"))
+      default: out.append(0x5C)
+      }
+      start = i + 1
+    }
+    if start < bytes.count { out.append(UnsafeBufferPointer(rebasing: bytes[start...])) }
+  }
+
+  /// Writes a compact NDJSON line straight from its bytes, when that gives the same row as
+  /// parsing it would: the table is set up, the line has the keys of the last record in the
+  /// same order, in COPY order, and no backslash anywhere (so every string's bytes are its
+  /// text, with no character COPY must escape, JSON having no raw control characters in
+  /// strings). Returns false, having done nothing, when the line must go through `write(_:)`.
+  public func write(line: CompactLine) throws(PLError) -> Bool {
+    let line_ = line.bytes
+    let members = line.members
+    guard state == .loading, pending == nil, cacheValid, cachedInOrder, copying,
+      members.count == cachedKeys.count, let base = line_.baseAddress,
+      memchr(base, Int32(UInt8(ascii: "\\")), line_.count) == nil
+    else { return false }
+    let keyBytes = cachedKeyBytes.bytes
+    let offsets = cachedKeyOffsets
+    for i in 0..<members.count {
+      let key = members[i].key
+      let length = offsets[i + 1] - offsets[i]
+      guard key.count == length, memcmp(base + key.lowerBound, keyBytes.baseAddress! + offsets[i], length) == 0 else {
+        return false
+      }
+    }
+    let kinds = parameterKinds
+    let rowStart = block.count
+    for i in 0..<members.count {
+      let member = members[i]
+      let kind = kinds[i]
+      if i > 0 { block.append(0x09) }
+      let bytes = UnsafeBufferPointer(rebasing: line_[member.value])
+      var refused = false
+      switch member.kind {
+      case .null: block.append("\\N" as StaticString)
+      case .trueValue: Self.appendBoolean(true, kind: kind, into: block)
+      case .falseValue: Self.appendBoolean(false, kind: kind, into: block)
+      case .object, .array:
+        if Self.takesJSON(kind) { block.append(bytes) } else { refused = true }
+      case .string:
+        if kind == .json {
+          // The string with its quotes: a JSON string.
+          block.append(UnsafeBufferPointer(rebasing: line_[(member.value.lowerBound - 1)..<(member.value.upperBound + 1)]))
+        } else if kind == .text || kind == .other {
+          block.append(bytes)
+        } else {
+          refused = !append(dialect.binding(ofString: bytes, into: kind, detectTypes: detectTypes), text: bytes, into: block)
+        }
+      case .number:
+        refused = !append(dialect.binding(ofNumber: bytes, into: kind), text: bytes, into: block)
+      }
+      if refused {
+        block.removeLast(block.count - rowStart)
+        let failure = refusal(
+          key: cachedKeys[i], parameter: i, shown: String(decoding: bytes, as: UTF8.self), isString: member.kind == .string)
+        abort()
+        throw failure
+      }
+    }
+    if metaParameter >= 0 {
+      if members.count > 0 { block.append(0x09) }
+      if let meta = line.metaMember {
+        // `"_pl":` is six bytes; the object follows.
+        block.append(UnsafeBufferPointer(rebasing: line_[(meta.lowerBound + 6)..<meta.upperBound]))
+      } else {
+        block.append("\\N" as StaticString)
+      }
+    }
+    block.append(0x0A)
+    report.rowsInserted += 1
+    if block.count >= Self.blockSize {
+      do throws(PLError) {
+        try flush()
+      } catch {
+        abort()
+        throw error
+      }
+    }
+    return true
+  }
+
+  /// Compact lines come with their members found, which the sink writes from.
+  public var wantsMembers: Bool { true }
+
+  private func sameKeys(_ fields: [Field]) -> Bool {
+    guard fields.count == cachedKeys.count else { return false }
+    for i in 0..<fields.count where fields[i].key != cachedKeys[i] { return false }
+    return true
+  }
+
+  /// Makes the mapping of `fields`' shape the cached one: from the recent shapes, or found.
+  private func useShape(of fields: [Field]) throws(PLError) {
+    let keys = fields.map(\.key)
+    if let parameters = shapes[keys] {
+      cache(keys, parameters)
+      return
+    }
+    let before = planner.count
+    let detectTypes = detectTypes
+    let columns = try planner.map(keys: keys, record: report.rowsInserted + 1) {
+      ColumnType(of: fields[$0].value, detectTypes: detectTypes)
+    }
+    for column in before..<planner.count { try addColumn(column) }
+    report.columnsRenamed = planner.renames
+    var joined = false
+    for column in columns where parameterOfColumn[column] < 0 {
+      if !joined { try endCopy() }
+      joined = true
+      includeInCopy(column: column)
+    }
+    let parameters = columns.map { parameterOfColumn[$0] }
+    if shapes.count >= 256 { shapes.removeAll() }
+    shapes[keys] = parameters
+    cache(keys, parameters)
+  }
+
+  /// Makes `parameters` the mapping that records and lines with `keys` use without lookups.
+  private func cache(_ keys: [String], _ parameters: [Int]) {
+    cachedKeys = keys
+    cachedKeyBytes.removeAll()
+    cachedKeyOffsets.removeAll(keepingCapacity: true)
+    cachedKeyOffsets.append(0)
+    for key in keys {
+      cachedKeyBytes.append(key)
+      cachedKeyOffsets.append(cachedKeyBytes.count)
+    }
+    cachedParameters = parameters
+    let inOrder = parameters.enumerated().allSatisfy { $0.offset == $0.element }
+    let width = parameters.count + (metaParameter >= 0 ? 1 : 0)
+    cachedInOrder = inOrder && width == copyColumns.count && (metaParameter < 0 || metaParameter == parameters.count)
+    cacheValid = true
+  }
+
+  // MARK: Errors
+
+  /// The error for a value the column cannot take unchanged.
+  private func refusal(key: String, parameter: Int, value: JSONValue) -> PLError {
+    switch value {
+    case .string(let text): refusal(key: key, parameter: parameter, shown: text, isString: true)
+    case .number(let text): refusal(key: key, parameter: parameter, shown: text, isString: false)
+    default: refusal(key: key, parameter: parameter, shown: JSONWriter.string(value), isString: false)
+    }
+  }
+
+  private func refusal(key: String, parameter: Int, shown: String, isString: Bool) -> PLError {
+    let column = planner.columns[copyColumns[parameter]]
+    let value = isString ? JSONWriter.string(.string(shown)) : shown
+    let keyNote = key == column.name ? "" : " (key \(JSONWriter.string(.string(key))))"
+    let reason = isString && shown.utf8.contains(0) ? "PostgreSQL text cannot hold the NUL character" : "it cannot be stored there unchanged"
+    return .malformed(
+      source: display, location: nil,
+      message: "table \(tableName): record \(report.rowsInserted + 1): \(value)\(keyNote) does not fit column \(column.name) (\(column.declaredType)): \(reason); values are loaded exactly as they come or not at all, so nothing was loaded")
+  }
+
+  /// Runs `body`; on error rolls the load back before rethrowing.
+  private func guarded(_ body: () throws(PLError) -> Void) throws(PLError) {
+    do throws(PLError) {
+      try body()
+    } catch {
+      abort()
+      throw error
+    }
+  }
+
+  private func notLoading() -> PLError {
+    .internalError("\(display): table \(tableName): the load was already \(state == .finished ? "finished" : "rolled back")")
+  }
+
+  /// A PostgreSQL failure as the toolkit's error; the mapping follows what a cron job should do
+  /// next: retry later (75), wait for the server (69), fix the target (73), fix the data (65).
+  ///
+  /// - Parameter firstRecord: the record number of the COPY's first row, to turn the line the
+  ///   server names into the record it came from.
+  static func plError(
+    _ error: PostgresError, display: String, table: String, action: String? = nil, firstRecord: Int? = nil
+  ) -> PLError {
+    var message = error.description
+    if let firstRecord, let line = copyLine(in: error.context) {
+      var place = "record \(firstRecord + line - 1)"
+      if let column = copyColumn(in: error.context) { place += ", column \(column)" }
+      message = "\(place): \(message)"
+    }
+    switch error.kind {
+    case .invalidConnectionString:
+      return .usage("\(display): not a PostgreSQL connection URL: \(error.message)")
+    case .cannotConnect:
+      return .unavailable(target: display, message: "cannot connect: \(error.message)")
+    case .connectionLost:
+      return .unavailable(
+        target: display,
+        message: "the connection to the server was lost (\(error.message)); the load was rolled back, table \(table) is as it was")
+    case .busy:
+      return .tempFail(
+        target: display, message: "table \(table) is locked by another session (\(error.message)); try again later")
+    case .diskFull:
+      return .io(target: display, message: "the server's disk is full (\(error.message)); nothing was loaded")
+    case .data, .constraint:
+      return .malformed(source: display, location: nil, message: "table \(table): \(message)")
+    case .undefinedSchema, .permission:
+      return .cannotCreate(target: display, message: "table \(table): \(message)")
+    case .other:
+      if let action { return .cannotCreate(target: display, message: "table \(table): \(action): \(message)") }
+      return .internalError("\(display): table \(table): \(message)")
+    }
+  }
+
+  /// The line in a COPY error's context (`COPY t, line 3, column x: "…"`).
+  static func copyLine(in context: String?) -> Int? {
+    guard let context, context.hasPrefix("COPY "), let range = context.firstRange(of: ", line ") else { return nil }
+    return Int(context[range.upperBound...].prefix { $0.isASCII && $0.isNumber })
+  }
+
+  /// The column in a COPY error's context.
+  static func copyColumn(in context: String?) -> String? {
+    guard let context, context.hasPrefix("COPY "), let range = context.firstRange(of: ", column ") else { return nil }
+    let rest = context[range.upperBound...]
+    return String(rest.prefix { $0 != ":" })
+  }
+}
