@@ -165,12 +165,18 @@ _pl-load() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--detect-types --allow-memory -q --quiet --no-meta --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(-t --table --log-format --metrics)
+    local -a non_repeating_options=(-t --table --schema --password-file --log-format --metrics)
     __pl-load_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '-t'|'--table')
+        return
+        ;;
+    '--schema')
+        return
+        ;;
+    '--password-file')
         return
         ;;
     '--log-format')

@@ -20,7 +20,7 @@ function __pl-load_parse_tokens -S
     set -l unparsed_tokens (__pl-load_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pl-load'
-        __pl-load_parse_subcommand -r 2 't/table=' 'detect-types' 'allow-memory' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
+        __pl-load_parse_subcommand -r 2 't/table=' 'detect-types' 'allow-memory' 'schema=' 'password-file=' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pl-load_parse_subcommand -r 1 'version'
@@ -80,6 +80,8 @@ complete -c 'pl-load' -f
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" t table' -s 't' -l 'table' -d 'The table to load into (created when missing).' -rfka ''
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" detect-types' -l 'detect-types' -d 'Give new columns INTEGER or REAL type when their text values are all plain numbers ("12.30", not "007").'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" allow-memory' -l 'allow-memory' -d 'Load even when DATABASE is in memory or temporary ("", :memory:, file:…?mode=memory), where the records vanish when the load ends.'
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" schema' -l 'schema' -d 'PostgreSQL: the schema of the table (default: the first of the search path, usually public).' -rfka ''
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" password-file' -l 'password-file' -d 'PostgreSQL: read the password from the first line of FILE (rather than from the URL, where ps shows it).' -rfka ''
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" q quiet' -s 'q' -l 'quiet' -d 'Print no progress and no summary on standard error (errors are still printed).'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" log-format' -l 'log-format' -d 'Print a summary line on standard error when done, as text or json (by default only when standard error is a terminal).' -rfka 'text json'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" metrics' -l 'metrics' -d 'Write run metrics in the Prometheus text format to FILE (atomically), for node_exporter\'s textfile collector.' -rfka ''
