@@ -13,17 +13,7 @@ struct PostgresSinkTests {
 
   func fixture() throws -> LoadFixture { try LoadFixture(.postgres) }
 
-  func failure(_ body: () throws -> Void) -> PLError? {
-    do {
-      try body()
-      return nil
-    } catch let error as PLError {
-      return error
-    } catch {
-      Issue.record("not a PLError: \(error)")
-      return nil
-    }
-  }
+  func failure(_ body: () throws -> Void) -> PLError? { plError(body) }
 
   @Test func keysDifferingInCaseGetColumnsOfTheirOwn() throws {
     let f = try fixture()
