@@ -88,7 +88,19 @@ extension TextEncoding {
       guard evidence >= 2 else { return .turnedDown(name, why: "the text reads as Western European") }
       confidence = Double(evidence) / Double(evidence + 2)
     } else {
-      guard let text = scalars(of: head, in: name) else { return .turnedDown(name, why: "bytes that are no character of it") }
+      // A multi-byte encoding borne out by plenty of text up to a byte that is no character of
+      // it is taken all the same: the converter then names that byte's line, where the
+      // Windows-1252 fallback would turn the whole file into mojibake.
+      var cutShort = false
+      var read = scalars(of: head, in: name)
+      if read == nil && script == .cjk, let prefix = scalars(of: head, in: name, upToFailure: true) {
+        read = prefix
+        cutShort = true
+      }
+      guard let text = read else { return .turnedDown(name, why: "bytes that are no character of it") }
+      if cutShort && text.filter({ script.contains($0) }).count < 20 {
+        return .turnedDown(name, why: "bytes that are no character of it")
+      }
       if text.contains(where: { $0.value >= 0x80 && $0.value <= 0x9F }) {
         return .turnedDown(name, why: "it reads control characters")
       }
@@ -186,7 +198,10 @@ extension TextEncoding {
   /// The text of `bytes` in `encoding`, converted by iconv, or nil when iconv does not know the
   /// encoding or a byte sequence is no character of it. A character cut by the end of `bytes`
   /// is left out.
-  static func scalars(of bytes: UnsafeBufferPointer<UInt8>, in encoding: String) -> [Unicode.Scalar]? {
+  ///
+  /// - Parameter upToFailure: return the text before a byte that is no character of the
+  ///   encoding instead of nil.
+  static func scalars(of bytes: UnsafeBufferPointer<UInt8>, in encoding: String, upToFailure: Bool = false) -> [Unicode.Scalar]? {
     let converter = iconv_open("UTF-32LE", encoding)
     guard let converter, converter != iconv_t(bitPattern: -1) else { return nil }
     defer { iconv_close(converter) }
@@ -209,7 +224,7 @@ extension TextEncoding {
       switch failure {
       case 0, EINVAL: return text
       case E2BIG: continue
-      default: return nil
+      default: return upToFailure ? text : nil
       }
     }
   }
