@@ -5,14 +5,11 @@ import PLCore
 /// Content decides: each reader says how sure it is of the first bytes, and the surest wins.
 /// The file name only breaks ties, so an NDJSON file named `.txt` is read as NDJSON.
 public enum ReaderRegistry {
-  /// Every reader, in the order ties are broken when the name says nothing.
-  public static let readers: [any RecordReader.Type] = [
-    NDJSONReader.self,
-    JSONDocumentReader.self,
-    XMLRecordReader.self,
-    CSVRecordReader.self,
-    SpreadsheetReader.self,
-  ]
+  /// Every reader, in the order ties are broken when the name says nothing. (A computed
+  /// list: metatypes of a protocol are not `Sendable`, so a stored global would not be.)
+  public static var readers: [any RecordReader.Type] {
+    [NDJSONReader.self, JSONDocumentReader.self, XMLRecordReader.self, CSVRecordReader.self, SpreadsheetReader.self]
+  }
 
   /// The reader of format `name` (`csv`, `ndjson`, `json`, `xml`).
   public static func reader(format name: String) -> (any RecordReader.Type)? {
