@@ -70,7 +70,11 @@ public enum DialectSniffer {
   public static func sniff(_ sample: UnsafeBufferPointer<UInt8>, complete: Bool, overrides: DialectOverrides = DialectOverrides())
     -> SniffReport
   {
+    var overrides = overrides
     var dialect = TextDialect()
+    // Excel's hint on a first line of its own (`sep=;`) says the delimiter outright.
+    let excelHint = excelSeparator(sample)
+    if let hint = excelHint, overrides.delimiter == nil { overrides.delimiter = hint }
     let comment = overrides.comment ?? detectComment(sample)
     dialect.comment = comment
     var report = SniffReport(dialect: dialect, lineEnding: lineEnding(sample))
@@ -143,6 +147,9 @@ public enum DialectSniffer {
       return report
     }
     table.describe(into: &report, dialect: &dialect, overrides: overrides)
+    if let hint = excelHint, let i = report.preamble.firstIndex(where: { $0.lowercased() == "sep=" }) {
+      report.preamble[i] += String(Character(Unicode.Scalar(hint)))
+    }
     return report
   }
 
@@ -218,6 +225,26 @@ public enum DialectSniffer {
     }
     if quote == nil, let first = cell.first, first == UInt8(ascii: "'"), cell.last == UInt8(ascii: "'"), cell.count > 1 { return false }
     return true
+  }
+
+  /// The delimiter of an Excel `sep=X` first line, if the sample has one.
+  static func excelSeparator(_ s: UnsafeBufferPointer<UInt8>) -> UInt8? {
+    var i = 0
+    if s.count >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF { i = 3 }
+    let quoted = i < s.count && s[i] == UInt8(ascii: "\"")
+    if quoted { i += 1 }
+    guard s.count >= i + 5, s[i] | 0x20 == UInt8(ascii: "s"), s[i + 1] | 0x20 == UInt8(ascii: "e"),
+      s[i + 2] | 0x20 == UInt8(ascii: "p"), s[i + 3] == UInt8(ascii: "=")
+    else { return nil }
+    let delimiter = s[i + 4]
+    var end = i + 5
+    if quoted {
+      guard end < s.count, s[end] == UInt8(ascii: "\"") else { return nil }
+      end += 1
+    }
+    guard delimiter >= 0x20 || delimiter == 0x09, delimiter != 0x0A, delimiter != 0x0D else { return nil }
+    guard end == s.count || s[end] == 0x0A || s[end] == 0x0D else { return nil }
+    return delimiter
   }
 
   /// `#` when lines of the sample start with it.

@@ -73,6 +73,19 @@ import Testing
     #expect(r.dialect.tableLine == 2)
   }
 
+  @Test func excelsSeparatorLine() {
+    let r = Self.sniff("sep=;\r\nSample;Protein\r\nS1;12,5\r\nS2;13,0\r\n")
+    #expect(r.dialect.delimiter == UInt8(ascii: ";"))
+    #expect(r.dialect.tableLine == 2)
+    #expect(r.preamble == ["sep=;"])
+    // Told otherwise, the flag wins.
+    var o = DialectOverrides()
+    o.delimiter = UInt8(ascii: ",")
+    #expect(Self.sniff("sep=;\na,b\n1,2\n", overrides: o).dialect.delimiter == UInt8(ascii: ","))
+    let quotedTab = Array("\"sep=\t\"\n".utf8).withUnsafeBufferPointer { DialectSniffer.excelSeparator($0) }
+    #expect(quotedTab == 0x09)
+  }
+
   @Test func aNarrowMarginIsSaid() {
     // As many commas as semicolons, splitting equally well: a coin toss, said on standard error.
     let r = Self.sniff("a,b;c\nx,y;z\nu,v;w\n")
