@@ -152,9 +152,28 @@ public final class CSVExtractor {
       rows.append(names)
     }
     guard !rows.isEmpty else { return false }
-    setKeys(HeaderNames.join(rows, trailingDelimiter: trailingDelimiter))
+    var names = HeaderNames.join(rows, trailingDelimiter: trailingDelimiter)
+    // A header one field off the rows: a delimiter after the last name only (its empty name
+    // goes), a delimiter after every data row only (their empty last field goes), or a first
+    // column of row names without a name (it gets its number).
+    if let report, dialect.headerRows == 1, dialect.fixedWidth == nil, let raw = rows.first, report.tableWidth >= 2 {
+      let rawCount = trailingDelimiter && raw.count >= 2 && raw.last == "" ? raw.count - 1 : raw.count
+      if rawCount == report.tableWidth + 1 && raw[rawCount - 1].isEmpty {
+        names.removeLast()
+      } else if rawCount + 1 == report.tableWidth {
+        if report.dataLastFieldEmpty {
+          dataTrailingDelimiter = true
+        } else if report.dataHasRowNames {
+          names = CSVHeader.keys(from: [""] + raw.prefix(rawCount))
+        }
+      }
+    }
+    setKeys(names)
     return true
   }
+
+  /// Every data row (not the header) ends with a delimiter: its empty last field is no column.
+  var dataTrailingDelimiter = false
 
   func setKeys(_ newKeys: [String]) {
     keys = newKeys
@@ -193,7 +212,7 @@ public final class CSVExtractor {
       }
       let spans = reader.spans
       var count = spans.count
-      if trailingDelimiter && count == width + 1 && spans[count - 1].start == spans[count - 1].end { count -= 1 }
+      if (trailingDelimiter || dataTrailingDelimiter) && count == width + 1 && spans[count - 1].start == spans[count - 1].end { count -= 1 }
       // Without a header the first row sets the width: later rows are held to it like rows
       // under a header (extra fields of ragged rows get their column numbers all the same).
       if width == 0 && dialect.headerRows == 0 { setKeys(CSVHeader.numbered(count)) }

@@ -14,6 +14,11 @@ public struct SniffReport: Sendable {
   public var preamble: [String] = []
   /// The column names (joined from the header rows), or the column numbers.
   public var columns: [String] = []
+  /// The width of most rows of the table, and whether their last field is always empty.
+  public var tableWidth = 0
+  public var dataLastFieldEmpty = false
+  /// The table's rows (three or more in the sample) start with distinct values, as row names do.
+  public var dataHasRowNames = false
   /// 0…1 per decision (`delimiter`, `header`, `table`).
   public var confidence: [Field] = []
   /// The runner-up of a decision, where there was one worth naming.

@@ -142,7 +142,10 @@ struct TableShape {
       if above.endLine + 1 == first.line && (0..<above.fields.count).contains(where: { type(above, $0) == .text }) {
         start -= 1
         headerRows = 1
-        headerConfidence = 0.5
+        // Names only, one field more or fewer than the rows (a trailing delimiter on one side,
+        // a column of row names): a header written a little differently, not a guess.
+        let names = (0..<above.fields.count).allSatisfy { [.text, .empty].contains(type(above, $0)) }
+        headerConfidence = names && abs(above.fields.count - width) == 1 ? 0.85 : 0.5
       }
     }
     guard headerRows == 1 else {
@@ -266,6 +269,12 @@ struct TableShape {
     let header = rows[tableIndex...].prefix(dialect.headerRows).map { row in
       (0..<row.fields.count).map { text(row, $0) }
     }
+    report.tableWidth = width
+    let data = rows[min(tableIndex + dialect.headerRows, rows.count)...].prefix(60).filter { $0.fields.count == width }
+    report.dataLastFieldEmpty = width >= 2 && !data.isEmpty && data.allSatisfy { $0.fields[width - 1].range.isEmpty && !$0.fields[width - 1].quoted }
+    // Row names: three rows or more, each first field different.
+    let firsts = data.map { text($0, 0) }
+    report.dataHasRowNames = firsts.count >= 3 && Set(firsts).count == firsts.count && !firsts.contains("")
     if dialect.headerRows > 0 {
       report.columns = HeaderNames.join(header, trailingDelimiter: dialect.trailingDelimiter)
     } else {
