@@ -78,7 +78,7 @@ end
 
 complete -c 'pl-extract' -f
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" format' -l 'format' -d 'Input format: auto (decided by content), ndjson, json, csv, tsv or xml.' -rfka ''
-complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" d delimiter' -s 'd' -l 'delimiter' -d 'Field delimiter of CSV input: one ASCII character, or tab, comma, semicolon, pipe (default: detected among , ; tab |).' -rfka ''
+complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" d delimiter' -s 'd' -l 'delimiter' -d 'Field delimiter of CSV input: one ASCII character, or tab, comma, semicolon, pipe (default: detected).' -rfka ''
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" quote' -l 'quote' -d 'Quote character of CSV input: " or \', or none (default: detected).' -rfka ''
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" escape' -l 'escape' -d 'How a quote is escaped inside a quoted field: doubled ("") or backslash (\\") (default: detected).' -rfka ''
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" header-row' -l 'header-row' -d 'The line of the (first) header row; the lines above it are the preamble (default: detected).' -rfka ''

@@ -54,7 +54,7 @@ struct ExtractCommand: ParsableCommand {
 
   @Option(
     name: [.short, .long],
-    help: ArgumentHelp("Field delimiter of CSV input: one ASCII character, or tab, comma, semicolon, pipe (default: detected among , ; tab |).", valueName: "CHAR"))
+    help: ArgumentHelp("Field delimiter of CSV input: one ASCII character, or tab, comma, semicolon, pipe (default: detected).", valueName: "CHAR"))
   var delimiter: DelimiterArgument?
 
   @Option(
@@ -270,6 +270,7 @@ final class ExtractProgress: ExtractObserver {
 /// `--format`, parsed from its name.
 struct InputFormatArgument: ExpressibleByArgument {
   let value: InputFormat
+  var defaultValueDescription: String { value.rawValue }
   init?(argument: String) {
     guard let format = InputFormat(rawValue: argument.lowercased()) else { return nil }
     value = format
@@ -281,6 +282,7 @@ struct InputFormatArgument: ExpressibleByArgument {
 /// `--on-error`, parsed from its name.
 struct ErrorPolicyArgument: ExpressibleByArgument {
   let value: ErrorPolicy
+  var defaultValueDescription: String { value.rawValue }
   init?(argument: String) {
     guard let policy = ErrorPolicy(rawValue: argument.lowercased()) else { return nil }
     value = policy
@@ -334,6 +336,7 @@ struct EscapeArgument: ExpressibleByArgument {
 /// `--mode`: records or meta.
 struct ModeArgument: ExpressibleByArgument {
   let value: ExtractMode
+  var defaultValueDescription: String { value.rawValue }
   init?(argument: String) {
     switch argument.lowercased() {
     case "records": value = .records
