@@ -80,16 +80,13 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   /// Rows written into the staging table so far (staged path).
   private var stagedColumnsCreated = 0
 
-  /// The shape cache, as in `SQLiteSink`: records of the last shape reuse its mapping.
-  private var cachedKeys: [String] = []
+  /// The shape cache, as in `SQLiteSink`: records of the last shape reuse its mapping (each
+  /// key's COPY column); invalidated when the COPY gains a column.
+  private let shapes = KeyShapes<[Int]>()
   private var cachedParameters: [Int] = []
   /// True when the cached shape's keys are the COPY's columns 0..<n in order, `_pl` at n (or
   /// absent from the COPY) and nothing else: its rows are written straight into the block.
   private var cachedInOrder = false
-  private var cacheValid = false
-  private var shapes: [[String]: [Int]] = [:]
-  private let cachedKeyBytes = ByteBuffer(capacity: 256)
-  private var cachedKeyOffsets: [Int] = [0]
 
   /// The COPY data waiting to be sent; sent when it passes `blockSize`.
   private let block = ByteBuffer(capacity: PostgresSink.blockSize + (64 << 10))
@@ -302,8 +299,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     parameterOfColumn[column] = copyColumns.count
     copyColumns.append(column)
     parameterKinds.append(planner.columns[column].kind)
-    cacheValid = false
-    shapes.removeAll()
+    shapes.invalidate()
   }
 
   /// Ends the open COPY (sending what is buffered); the server checks the rows now.
@@ -372,7 +368,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   /// Appends `record` as a COPY row.
   private func writeRow(_ record: Record) throws(PLError) {
     let fields = record.fields
-    if !cacheValid || !sameKeys(fields) { try useShape(of: fields) }
+    if !shapes.matches(fields) { try useShape(of: fields) }
     if !copying { try beginCopy() }
     let parameters = cachedParameters
     let rowStart = block.count
@@ -498,19 +494,9 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   public func write(line: CompactLine) throws(PLError) -> Bool {
     let line_ = line.bytes
     let members = line.members
-    guard state == .loading, pending == nil, cacheValid, cachedInOrder, copying,
-      members.count == cachedKeys.count, let base = line_.baseAddress,
-      memchr(base, Int32(UInt8(ascii: "\\")), line_.count) == nil
+    guard state == .loading, pending == nil, cachedInOrder, copying, let base = line_.baseAddress,
+      shapes.matches(members, in: base), memchr(base, Int32(UInt8(ascii: "\\")), line_.count) == nil
     else { return false }
-    let keyBytes = cachedKeyBytes.bytes
-    let offsets = cachedKeyOffsets
-    for i in 0..<members.count {
-      let key = members[i].key
-      let length = offsets[i + 1] - offsets[i]
-      guard key.count == length, memcmp(base + key.lowerBound, keyBytes.baseAddress! + offsets[i], length) == 0 else {
-        return false
-      }
-    }
     let kinds = parameterKinds
     let rowStart = block.count
     for i in 0..<members.count {
@@ -540,7 +526,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       if refused {
         block.removeLast(block.count - rowStart)
         let failure = refusal(
-          key: cachedKeys[i], parameter: i, shown: String(decoding: bytes, as: UTF8.self), isString: member.kind == .string)
+          key: shapes.keys[i], parameter: i, shown: String(decoding: bytes, as: UTF8.self), isString: member.kind == .string)
         abort()
         throw failure
       }
@@ -570,17 +556,11 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   /// Compact lines come with their members found, which the sink writes from.
   public var wantsMembers: Bool { true }
 
-  private func sameKeys(_ fields: [Field]) -> Bool {
-    guard fields.count == cachedKeys.count else { return false }
-    for i in 0..<fields.count where fields[i].key != cachedKeys[i] { return false }
-    return true
-  }
-
   /// Makes the mapping of `fields`' shape the cached one: from the recent shapes, or found.
   private func useShape(of fields: [Field]) throws(PLError) {
     let keys = fields.map(\.key)
-    if let parameters = shapes[keys] {
-      cache(keys, parameters)
+    if let parameters = shapes.reuse(keys) {
+      cache(parameters)
       return
     }
     let before = planner.count
@@ -597,26 +577,16 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       includeInCopy(column: column)
     }
     let parameters = columns.map { parameterOfColumn[$0] }
-    if shapes.count >= 256 { shapes.removeAll() }
-    shapes[keys] = parameters
-    cache(keys, parameters)
+    shapes.remember(keys, parameters)
+    cache(parameters)
   }
 
-  /// Makes `parameters` the mapping that records and lines with `keys` use without lookups.
-  private func cache(_ keys: [String], _ parameters: [Int]) {
-    cachedKeys = keys
-    cachedKeyBytes.removeAll()
-    cachedKeyOffsets.removeAll(keepingCapacity: true)
-    cachedKeyOffsets.append(0)
-    for key in keys {
-      cachedKeyBytes.append(key)
-      cachedKeyOffsets.append(cachedKeyBytes.count)
-    }
+  /// Makes `parameters` the mapping that records and lines of the cached keys use without lookups.
+  private func cache(_ parameters: [Int]) {
     cachedParameters = parameters
     let inOrder = parameters.enumerated().allSatisfy { $0.offset == $0.element }
     let width = parameters.count + (metaParameter >= 0 ? 1 : 0)
     cachedInOrder = inOrder && width == copyColumns.count && (metaParameter < 0 || metaParameter == parameters.count)
-    cacheValid = true
   }
 
   // MARK: Errors

@@ -80,25 +80,17 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
   /// Each parameter's column affinity, to bind in the form that keeps values exact.
   private var parameterAffinity: [SQLiteAffinity] = []
 
-  /// The keys of the last record mapped, and each one's parameter; records of the same shape
-  /// (the common case) reuse the mapping after comparing keys.
-  private var cachedKeys: [String] = []
+  /// The keys of the last record mapped and of recent ones; invalidated when the INSERT gains
+  /// a parameter, which changes every shape's absent parameters.
+  private let shapes = KeyShapes<Shape>()
+  /// The cached shape's parameter for each key.
   private var cachedParameters: [Int] = []
   /// Parameters of the INSERT that records of the cached shape leave NULL.
   private var cachedAbsent: [Int] = []
-  private var cacheValid = false
-  /// The mappings of recent shapes, so that records that alternate between a few shapes
-  /// (optional keys left out) do not resolve their keys each time; emptied when the INSERT
-  /// gains a parameter, which changes every shape's absent parameters.
-  private var shapes: [[String]: Shape] = [:]
   private struct Shape {
     var parameters: [Int]
     var absent: [Int]
   }
-  /// The cached keys as UTF-8, one after another, for comparing raw lines: key i is at
-  /// `cachedKeyOffsets[i]..<cachedKeyOffsets[i + 1]`.
-  private let cachedKeyBytes = ByteBuffer(capacity: 256)
-  private var cachedKeyOffsets: [Int] = [0]
 
   /// Serialises nested values and `_pl` without building a String per value.
   private let scratch = ByteBuffer(capacity: 1024)
@@ -318,8 +310,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     insertColumns.append(column)
     parameterAffinity.append(planner.columns[column].kind)
     insert = nil
-    cacheValid = false
-    shapes.removeAll()
+    shapes.invalidate()
   }
 
   private func prepareInsert() throws(PLError) -> SQLiteStatement {
@@ -344,7 +335,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
 
   private func insertRow(_ record: Record) throws(PLError) {
     let fields = record.fields
-    if !cacheValid || !sameKeys(fields) { try useShape(of: fields) }
+    if !shapes.matches(fields) { try useShape(of: fields) }
     let statement: SQLiteStatement
     if let insert { statement = insert } else { statement = try prepareInsert() }
     arena.reset()
@@ -409,19 +400,9 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
   public func write(
     compactLine line: UnsafeBufferPointer<UInt8>, members: UnsafeBufferPointer<RawMember>, metaMember: Range<Int>?
   ) throws(PLError) -> Bool {
-    guard state == .loading, pending == nil, cacheValid, let statement = insert,
-      members.count == cachedKeys.count, let base = line.baseAddress,
-      memchr(base, Int32(UInt8(ascii: "\\")), line.count) == nil
+    guard state == .loading, pending == nil, let statement = insert, let base = line.baseAddress,
+      shapes.matches(members, in: base), memchr(base, Int32(UInt8(ascii: "\\")), line.count) == nil
     else { return false }
-    let keyBytes = cachedKeyBytes.bytes
-    let offsets = cachedKeyOffsets
-    for i in 0..<members.count {
-      let key = members[i].key
-      let length = offsets[i + 1] - offsets[i]
-      guard key.count == length, memcmp(base + key.lowerBound, keyBytes.baseAddress! + offsets[i], length) == 0 else {
-        return false
-      }
-    }
     let parameters = cachedParameters
     let affinities = parameterAffinity
     let detectTypes = detectTypes
@@ -474,7 +455,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     if refused >= 0 {
       let member = members[refused]
       let failure = refusal(
-        key: cachedKeys[refused], parameter: parameters[refused], value: UnsafeBufferPointer(rebasing: line[member.value]),
+        key: shapes.keys[refused], parameter: parameters[refused], value: UnsafeBufferPointer(rebasing: line[member.value]),
         isString: member.kind == .string)
       abort()
       throw failure
@@ -506,17 +487,11 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     return true
   }
 
-  private func sameKeys(_ fields: [Field]) -> Bool {
-    guard fields.count == cachedKeys.count else { return false }
-    for i in 0..<fields.count where fields[i].key != cachedKeys[i] { return false }
-    return true
-  }
-
   /// Makes the mapping of `fields`' shape the cached one: from the recent shapes, or found.
   private func useShape(of fields: [Field]) throws(PLError) {
     let keys = fields.map(\.key)
-    if let shape = shapes[keys] {
-      cache(keys, shape)
+    if let shape = shapes.reuse(keys) {
+      cache(shape)
     } else {
       try map(fields, keys: keys)
     }
@@ -541,24 +516,14 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     for parameter in parameters { present[parameter] = true }
     if metaParameter >= 0 { present[metaParameter] = true }
     let shape = Shape(parameters: parameters, absent: present.indices.filter { !present[$0] })
-    if shapes.count >= 256 { shapes.removeAll() }
-    shapes[keys] = shape
-    cache(keys, shape)
+    shapes.remember(keys, shape)
+    cache(shape)
   }
 
-  /// Makes `shape` the mapping that records and lines with `keys` use without lookups.
-  private func cache(_ keys: [String], _ shape: Shape) {
-    cachedKeys = keys
-    cachedKeyBytes.removeAll()
-    cachedKeyOffsets.removeAll(keepingCapacity: true)
-    cachedKeyOffsets.append(0)
-    for key in keys {
-      cachedKeyBytes.append(key)
-      cachedKeyOffsets.append(cachedKeyBytes.count)
-    }
+  /// Makes `shape` the mapping that records and lines of the cached keys use without lookups.
+  private func cache(_ shape: Shape) {
     cachedParameters = shape.parameters
     cachedAbsent = shape.absent
-    cacheValid = true
   }
 
   /// Binds `value` in the form that stores it exactly in a column of `affinity`; false when
