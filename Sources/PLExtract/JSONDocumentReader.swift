@@ -320,11 +320,15 @@ public final class JSONDocumentReader: RecordSource {
       line += newlines
       return value
     } catch {
-      let upTo = min(error.offset, bytes.count)
-      var errorLine = line
-      for b in bytes[0..<upTo] where b == 0x0A { errorLine += 1 }
-      throw PLError.malformed(source: source.name, location: .line(errorLine), message: "\(what): \(error.message)")
+      throw PLError.malformed(source: source.name, location: .line(line(of: error, in: bytes)), message: "\(what): \(error.message)")
     }
+  }
+
+  /// The line of a syntax error in `bytes`, which start on the current line: a precise place.
+  func line(of error: JSONSyntaxError, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var errorLine = line
+    for b in bytes[0..<min(error.offset, bytes.count)] where b == 0x0A { errorLine += 1 }
+    return errorLine
   }
 
   /// True when the array at `start` begins with an object (white space skipped, nothing consumed).
@@ -452,12 +456,8 @@ public final class JSONDocumentReader: RecordSource {
       line += newlines
       return record
     } catch {
-      // Count lines up to the error for a precise place.
-      let upTo = min(error.offset, bytes.count)
-      var errorLine = line
-      for b in bytes[0..<upTo] where b == 0x0A { errorLine += 1 }
       let message = error.message.hasPrefix("not a JSON object") ? "\(what) is \(error.message)" : error.message
-      throw PLError.malformed(source: source.name, location: .line(errorLine), message: message)
+      throw PLError.malformed(source: source.name, location: .line(line(of: error, in: bytes)), message: message)
     }
   }
 }
