@@ -18,6 +18,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // The record stream: JSON values, records, NDJSON codec, stage protocols, errors. No C, no CLI.
@@ -41,6 +42,11 @@ let package = Package(
     // One library per stage.
     .target(name: "PLExtract", dependencies: ["PLCore", "CPLUchardet", "PLArchive", "PLXML"], swiftSettings: fast),
     .target(name: "PLLoad", dependencies: ["PLCore", "PLSQLite", "PLPostgres"], swiftSettings: fast),
+    // Cleaning: value parsers (numbers, results, units, times), the lab lexicon, record operations
+    // and the spec format. Reference tables are data files under Data/, embedded in the binary.
+    .target(name: "PLClean", dependencies: [
+      "PLCore", "PLDigest", .product(name: "Yams", package: "Yams"),
+    ], swiftSettings: fast),
 
     // Shared command-line conventions: option groups, the runner, progress, summaries, metrics.
     .target(name: "PLCommandLine", dependencies: [
@@ -59,6 +65,7 @@ let package = Package(
     .target(name: "PLTestSupport", dependencies: ["PLCore"], path: "Tests/PLTestSupport"),
     .testTarget(name: "PLCoreTests", dependencies: ["PLCore", "PLTestSupport"]),
     .testTarget(name: "PLExtractTests", dependencies: ["PLExtract", "PLCore", "PLTestSupport"]),
+    .testTarget(name: "PLCleanTests", dependencies: ["PLClean", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLLoadTests", dependencies: ["PLLoad", "PLSQLite", "PLPostgres", "PLCore", "PLTestSupport"]),
     .testTarget(name: "WrapperTests", dependencies: ["PLArchive", "PLXML", "PLPDF", "PLDigest", "PLTestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["PLCore"]),
