@@ -15,6 +15,7 @@ let package = Package(
   products: [
     .executable(name: "pl-extract", targets: ["pl-extract"]),
     .executable(name: "pl-load", targets: ["pl-load"]),
+    .executable(name: "pl-clean", targets: ["pl-clean"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,6 +60,9 @@ let package = Package(
     ]),
     .executableTarget(name: "pl-load", dependencies: [
       "PLLoad", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+    .executableTarget(name: "pl-clean", dependencies: [
+      "PLClean", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
     // Helpers the test targets share: temporary folders, byte literals, pipes, chunked inputs.
