@@ -5,19 +5,19 @@
 /// `sampleId` `sample_id`, `Kjeldahl-N` `kjeldahl_n`, `Fett (g/100g)` `fett_g_per_100g`, `Eiweiß`
 /// `eiweiss`, `Matière sèche` `matiere_seche`, `pH` `ph`.
 ///
-/// The rules: accents are folded to ASCII (é→e, ß→ss, æ→ae, ø→o); a few symbols become words
-/// (`%` pct, `‰` permille, `°` deg, `µ`/`μ` u, `/` per, `#` no, `&` and, `+` plus); a lower-case
+/// The rules: accents are folded to ASCII (é→e, ß→ss, æ→ae, ø→o, µ→u); a few symbols become words
+/// (`%` pct, `‰` permille, `°` deg, `/` per, `#` no, `&` and, `+` plus); a lower-case
 /// letter followed by an upper-case one starts a new word when the upper-case run goes on
 /// with a lower-case letter (`sampleId`) or is two letters or more (`SampleID`), not when it is
 /// one letter at the end (`pH`); every other character separates words; words join with `_`.
 /// A name with no letter or digit left keeps its own form.
 public enum SnakeCase {
   static let words: [Character: String] = [
-    "%": "pct", "‰": "permille", "°": "deg", "º": "deg", "µ": "u", "μ": "u", "/": "per", "#": "no", "&": "and", "+": "plus",
+    "%": "pct", "‰": "permille", "°": "deg", "º": "deg", "/": "per", "#": "no", "&": "and", "+": "plus",
   ]
   static let letters: [Character: String] = [
     "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D",
-    "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "ı": "i",
+    "þ": "th", "Þ": "TH", "ð": "d", "Ð": "D", "ı": "i", "µ": "u", "μ": "u",
   ]
 
   /// `name` in snake case, or nil when nothing of it is left (the caller keeps the name).
