@@ -142,7 +142,7 @@ struct CleanCommand: ParsableCommand {
       var fileSpec = CleanSpec()
       if let specPath { fileSpec = try SpecReader.read(path: specPath) }
       if shapeIsAuto { fileSpec.shape = nil }
-      let plan = try CleanPlan(spec: fileSpec, overrides: overrides, profile: profile, keepRaw: keepRaw, specFile: specPath)
+      let plan = try CleanPlan(spec: fileSpec, overrides: overrides, profile: profile, keepRaw: keepRaw)
       for notice in plan.notices { context.note(notice) }
       context.startProgress(inputs: inputs.isEmpty ? ["-"] : inputs)
       let sink = NDJSONSink(stream: context.openRecordOutput(), includeMeta: !context.options.noMeta)

@@ -21,7 +21,7 @@ public struct CleanPlan {
   ///   - profile: the profile a flag names, over the spec's `profile:`.
   /// - Throws: `PLError.config` for a section this build cannot run, or a profile that does
   ///   not exist.
-  public init(spec: CleanSpec, overrides: CleanSpec = CleanSpec(), profile: String? = nil, keepRaw: Bool = true, specFile: String? = nil)
+  public init(spec: CleanSpec, overrides: CleanSpec = CleanSpec(), profile: String? = nil, keepRaw: Bool = true)
     throws(PLError)
   {
     let profileName = profile ?? spec.profile ?? "lab"
@@ -32,8 +32,8 @@ public struct CleanPlan {
     effective.profile = profileName
     self.spec = effective
     self.keepRaw = keepRaw
-    try refuseMissingParts(specFile: specFile)
-    notices = unconvertedTypeNotices(specFile: specFile)
+    try refuseMissingParts()
+    notices = unconvertedTypeNotices()
   }
 
   /// The sections whose transforms are not in this build, with the words for their refusal.
@@ -44,7 +44,7 @@ public struct CleanPlan {
     ("censored", "substituting censored results"),
   ]
 
-  func refuseMissingParts(specFile: String?) throws(PLError) {
+  func refuseMissingParts() throws(PLError) {
     let s = spec
     let used: [String: Bool] = [
       "sentinels": !(s.sentinels ?? []).isEmpty || s.fields.contains { !($0.sentinels ?? []).isEmpty },
@@ -53,14 +53,16 @@ public struct CleanPlan {
       "analytes": !s.analytes.isEmpty, "censored": s.censored != nil,
     ]
     for (key, what) in Self.missingParts where used[key] == true {
-      let reason = "\(key): \(what) is not part of this build of pl-clean"
-      if let place = s.places[key] ?? s.places.first(where: { $0.key.hasSuffix("." + key) })?.value { throw place.error(reason) }
-      let flag = ["sentinels": "--sentinel", "dedupe": "--dedupe"][key] ?? key
-      throw .config(source: specFile.map { _ in flag } ?? flag, message: reason)
+      let reason = "\(what) is not part of this build of pl-clean"
+      if let place = s.places[key] ?? s.places.first(where: { $0.key.hasSuffix("." + key) })?.value {
+        throw place.error("\(key): " + reason)
+      }
+      // Only flags say it without a place in the spec.
+      throw .config(source: ["sentinels": "--sentinel", "dedupe": "--dedupe"][key] ?? key, message: reason)
     }
   }
 
-  func unconvertedTypeNotices(specFile: String?) -> [String] {
+  func unconvertedTypeNotices() -> [String] {
     spec.fields.compactMap { rule in
       guard let type = rule.type, FieldTyper.standardConverters[type] is UnconvertedType else { return nil }
       let at = spec.places["fields.\(rule.name).type"] ?? spec.places["fields.\(rule.name)"]

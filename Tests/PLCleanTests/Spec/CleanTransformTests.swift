@@ -104,7 +104,7 @@ import Testing
   @Test func aSectionThisBuildCannotRunIsRefusedAtItsPlace() throws {
     let spec = try SpecReader(file: "clean.yml").parse("version: 1\nfields: {n: integer}\ndedupe: {keys: [a]}\n")
     #expect(throws: PLError.config(source: "clean.yml", message: "line 3, column 1: dedupe: removing duplicates is not part of this build of pl-clean")) {
-      try CleanPlan(spec: spec, specFile: "clean.yml")
+      try CleanPlan(spec: spec)
     }
   }
 }
