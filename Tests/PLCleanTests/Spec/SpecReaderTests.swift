@@ -1,3 +1,4 @@
+import Foundation
 import PLClean
 import PLCore
 import Testing
@@ -194,5 +195,25 @@ import Testing
   @Test(arguments: ["", "0MiB", "MiB", "12 parsecs", "-1G", "1e3"])
   func badMemorySizes(text: String) {
     #expect(MemorySize.bytes(text) == nil)
+  }
+}
+
+/// The example specs shipped in examples/specs/ are specs.
+@Suite struct ExampleSpecTests {
+  static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples/specs")
+
+  static func files() -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+  }
+
+  @Test func thereAreExamples() {
+    #expect(Self.files().count >= 3)
+  }
+
+  @Test(arguments: files())
+  func exampleReads(_ name: String) throws {
+    let spec = try SpecReader.read(path: Self.folder.appendingPathComponent(name).path)
+    #expect(spec.version == 1)
   }
 }
