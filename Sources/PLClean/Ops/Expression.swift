@@ -19,7 +19,8 @@ public struct ExpressionError: Error, Equatable, Sendable, CustomStringConvertib
 ///
 /// The language:
 /// - numbers (`6.25`, `1e3`) and string constants in single quotes (`'kg'`, `'it''s'`);
-/// - field references: bare names (`protein`, `lot_2`), double-quoted (`"Protein (%)"`) or in
+/// - field references: bare names (`protein`, `lot_2`, `a.b`: letters, digits, `_` and `.`,
+///   not starting with a digit), double-quoted (`"Protein (%)"`) or in
 ///   backticks (`` `Fat, total` ``) for other names; `_pl.meta.instrument` reads `_pl`'s members
 ///   by path;
 /// - `+ - * /`, unary minus and parentheses, with the usual precedence;

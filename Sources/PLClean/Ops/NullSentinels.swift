@@ -3,8 +3,8 @@ import PLCore
 /// Replaces placeholder values that mean "no value" (`-9999`, `----`, `NaN`, `#N/A`) by null.
 ///
 /// Matched on the value's text: a number's text as it came (`-9999` matches `-9999`, not
-/// `-9999.0`) and a string's text without surrounding whitespace, ignoring letter case
-/// unless asked not to. The original goes to `_pl.raw`; each replacement is counted as
+/// `-9999.0`) and a string's text without surrounding whitespace, ignoring the case of ASCII
+/// letters unless asked not to. The original goes to `_pl.raw`; each replacement is counted as
 /// `sentinel_to_null`.
 public struct NullSentinels: RecordTransform {
   /// How the operation is set up.
@@ -13,7 +13,7 @@ public struct NullSentinels: RecordTransform {
     public var sentinels: [String]
     /// The fields to look at.
     public var fields: FieldSelection
-    /// Whether `n/a` matches `N/A`.
+    /// Whether `n/a` matches `N/A` (ASCII letters only).
     public var ignoreCase: Bool
     /// Whether the original value is kept in `_pl.raw`.
     public var keepRaw: Bool
@@ -34,23 +34,46 @@ public struct NullSentinels: RecordTransform {
 
   public let config: Config
   public let counters: CleanCounters
-  private let texts: Set<String>
-  /// The UTF-8 lengths of the sentinels: most values are ruled out without lowercasing them.
-  private let lengths: Set<Int>
+  /// The sentinels' UTF-8 bytes (ASCII letters lowercased when ignoring case), by length:
+  /// most values are ruled out by their length alone, the rest without allocating.
+  private let byLength: [Int: [[UInt8]]]
+  /// Bit n set when some sentinel is n bytes long (n < 64).
+  private let lengthMask: UInt64
 
   public init(_ config: Config = Config(), counters: CleanCounters = CleanCounters()) {
     self.config = config
     self.counters = counters
-    let texts = config.sentinels.map { $0.trimmingSpaces() }
-    self.texts = Set(config.ignoreCase ? texts.map { $0.lowercased() } : texts)
-    self.lengths = Set(texts.map(\.utf8.count))
+    var byLength: [Int: [[UInt8]]] = [:]
+    var mask: UInt64 = 0
+    for sentinel in config.sentinels {
+      let bytes = sentinel.trimmingSpaces().utf8.map { config.ignoreCase ? Self.lower($0) : $0 }
+      byLength[bytes.count, default: []].append(bytes)
+      if bytes.count < 64 { mask |= 1 << UInt64(bytes.count) }
+    }
+    self.byLength = byLength
+    self.lengthMask = mask
+  }
+
+  @inline(__always)
+  private static func lower(_ byte: UInt8) -> UInt8 {
+    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
   }
 
   /// Whether `text` is one of the sentinels.
   public func isSentinel(_ text: String) -> Bool {
     let text = text.trimmingSpaces()
-    guard lengths.contains(text.utf8.count) else { return false }
-    return texts.contains(config.ignoreCase ? text.lowercased() : text)
+    let count = text.utf8.count
+    if count < 64 && lengthMask & (1 << UInt64(count)) == 0 { return false }
+    guard let candidates = byLength[count] else { return false }
+    let ignoreCase = config.ignoreCase
+    return candidates.contains { candidate in
+      var i = 0
+      for byte in text.utf8 {
+        if (ignoreCase ? Self.lower(byte) : byte) != candidate[i] { return false }
+        i += 1
+      }
+      return true
+    }
   }
 
   public mutating func apply(_ record: Record) throws(PLError) -> Outcome {
