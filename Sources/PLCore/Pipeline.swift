@@ -120,9 +120,13 @@ public final class Pipeline {
     guard !finished else { return }
     finished = true
     for i in transforms.indices {
-      let held = try transforms[i].finish()
-      counts.emitted += held.count
-      for record in held { _ = try apply(record, from: i + 1, always: true) }
+      // Taken out while it hands records on, which runs the transforms after it.
+      var transform = transforms[i]
+      try transform.finish { (record) throws(PLError) in
+        counts.emitted += 1
+        _ = try apply(record, from: i + 1, always: true)
+      }
+      transforms[i] = transform
     }
     try sink.finish()
     try rejects?.finish()

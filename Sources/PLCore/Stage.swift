@@ -138,10 +138,18 @@ public protocol RecordTransform {
   /// Called once after the last record: records held back (deduplication, gap filling,
   /// dataset-level checks) go on from here.
   mutating func finish() throws(PLError) -> [Record]
+  /// `finish()` for transforms that hold more than fits in memory (spilled to disk): the held
+  /// records are handed to `body` one at a time, in order, instead of as one array. The
+  /// pipeline calls this one; the default hands over what `finish()` returns.
+  mutating func finish(each body: (Record) throws(PLError) -> Void) throws(PLError)
 }
 
 extension RecordTransform {
   public mutating func finish() throws(PLError) -> [Record] { [] }
+
+  public mutating func finish(each body: (Record) throws(PLError) -> Void) throws(PLError) {
+    for record in try finish() { try body(record) }
+  }
 }
 
 /// Where records go: standard output, a database table, a lake partition, a rejects file.

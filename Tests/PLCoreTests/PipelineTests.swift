@@ -118,6 +118,33 @@ func numbers(_ records: [Record]) -> [Int] {
     #expect(sink.finished && rejects.finished && !sink.aborted)
   }
 
+  /// A transform that holds everything and hands it out one at a time at the end, the way
+  /// one that spilled to disk does; what it hands out still runs through the later steps.
+  struct HoldAll: RecordTransform {
+    var held: [Record] = []
+    mutating func apply(_ record: Record) throws(PLError) -> Outcome {
+      held.append(record)
+      return .emit([])
+    }
+    mutating func finish(each body: (Record) throws(PLError) -> Void) throws(PLError) {
+      for record in held.reversed() { try body(record) }
+      held = []
+    }
+  }
+
+  @Test func heldRecordsHandedOutOneAtATimeRunThroughLaterSteps() throws {
+    let sink = CollectingSink()
+    let pipeline = Pipeline(
+      transforms: [HoldAll(), Step(body: { r in numbers([r]).first! == 2 ? .drop : .change(record(numbers([r]).first! * 10)) })],
+      sink: sink)
+    try pipeline.run(ListSource((0...3).map { .record(record($0)) }))
+    #expect(sink.records.isEmpty)
+    try pipeline.finish()
+    #expect(numbers(sink.records) == [30, 10, 0])
+    let c = pipeline.counts
+    #expect(c.read == 4 && c.written == 3 && c.dropped == 1 && c.emitted == 0)
+  }
+
   /// Without a rejects sink a reject stops the run, naming the record's place.
   @Test func rejectWithoutRejectsSinkIsAnError() throws {
     let pipeline = Pipeline(
