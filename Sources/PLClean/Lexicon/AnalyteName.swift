@@ -103,6 +103,16 @@ struct AnalyteName {
       if let analyte = found(group) { return result(analyte) }
     }
     if let analyte = found(tidied) { return result(analyte) }
+    // A star after a lone letter was kept for CIELAB (`a*`); on `Vitamin A*` it is a footnote after all.
+    if name.hasSuffix("*") {
+      let rest = HeaderText.trimSeparators(name.dropLast())
+      if let analyte = found(rest) {
+        var match = result(analyte)
+        match.name = String(rest)
+        match.footnote = ["*", footnote].compactMap { $0 }.joined(separator: " ")
+        return match
+      }
+    }
     return nil
   }
 
@@ -148,7 +158,7 @@ struct AnalyteName {
         }
         let unmatched = opened || !rest[..<space].contains("(") || rest[..<space].filter({ $0 == "(" }).count <= rest[..<space].filter({ $0 == ")" }).count
         if unmatched, (1...2).contains(marker.count),
-          marker.allSatisfy({ ($0.isASCII && ($0.isNumber || $0.isLowercase)) || $0 == "*" })
+          marker.allSatisfy({ ($0.isASCII && ($0.isNumber || $0.isLowercase)) || $0 == "*" || Self.superscripts.contains($0) })
         {
           markers.insert(rest[rest.index(after: space)...], at: 0)
           rest = rest[..<space].trimmingWhitespace()

@@ -92,7 +92,7 @@ public struct ChannelLexicon: Sendable {
     var previousLower = false
     for ch in name {
       let isWordChar = ch.isLetter || ch.isNumber
-      if !isWordChar || (previousLower && ch.isUppercase) {
+      if !isWordChar || (previousLower && ch.isUppercase && current.count > 1) {
         if !current.isEmpty { out.append(LexiconKey.make(current)) }
         current = ""
       }

@@ -33,6 +33,8 @@ public enum ColumnRole: String, CaseIterable, Sendable {
   case `operator`
   /// The name of a sensory attribute (long format).
   case attribute
+  /// A sensory attribute scored in its own column (wide format: `Sweetness`, `Knusprigkeit`).
+  case sensoryAttribute = "sensory_attribute"
   /// A sensory score (long format).
   case score
 
@@ -42,6 +44,9 @@ public enum ColumnRole: String, CaseIterable, Sendable {
   public static func classify(header: String) -> ColumnRole? {
     ColumnRoles.shared.role(of: header)
   }
+
+  /// Malformed lines of the data file, and terms given to two roles (none, unless the file was damaged).
+  public static var dataProblems: [String] { ColumnRoles.shared.problems }
 }
 
 /// The terms of `Data/lexicon_roles.csv`, by key.

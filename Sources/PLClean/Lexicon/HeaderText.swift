@@ -39,7 +39,9 @@ public enum HeaderText {
       let isSquare = text.last == "]"
       let unitLike = units.isUnit(candidate)
         || (isSquare && candidate.contains(where: { $0 == "/" || $0 == "%" || $0 == "°" }))
-      if !candidate.isEmpty, !before.isEmpty, unitLike, !AnalyteDictionary.shared.knows(candidate) {
+      // A bracket holding a name (`(aw)`, `(Brix)`) is part of the name; a lone letter (`(°F)`) is not a name.
+      let isName = candidate.filter(\.isLetter).count >= 2 && AnalyteDictionary.shared.knows(candidate)
+      if !candidate.isEmpty, !before.isEmpty, unitLike, !isName {
         unitText = candidate
         text = before
       }
@@ -121,7 +123,7 @@ public enum HeaderText {
       let first = words[words.count - count]
       let unit = text[first.startIndex...]
       let before = text[..<first.startIndex]
-      if trimSeparators(before).isEmpty { continue }
+      if trimSeparators(before).isEmpty || endsWithNumber(before) { continue }
       if let spelling = UnitSpellings.shared.lookup(unit) {
         if spelling.bare { return (unit, before) }
         // "Temp F", "Temperatur C": a lone letter after a temperature word.
@@ -138,10 +140,16 @@ public enum HeaderText {
   private static func unitGluedOn(_ text: Substring) -> (Substring, Substring)? {
     for suffix in ["%", "°C", "°F", "ºC", "ºF", "‰", "℃", "℉", "°Bx", "%RH"] where text.hasSuffix(suffix) && text.count > suffix.count {
       let before = text.dropLast(suffix.count)
-      if trimSeparators(before).isEmpty { continue }
+      if trimSeparators(before).isEmpty || endsWithNumber(before) { continue }
       return (text.suffix(suffix.count), before)
     }
     return nil
+  }
+
+  /// Whether the last word of `text` is a number: `30 °C` and `30°C` are a condition, not a unit.
+  private static func endsWithNumber(_ text: Substring) -> Bool {
+    guard let last = text.split(separator: " ").last else { return false }
+    return last.allSatisfy { $0.isNumber || $0 == "." || $0 == "," }
   }
 
   static func trimSeparators(_ text: Substring) -> Substring {
