@@ -393,6 +393,8 @@ struct AnalyteName {
     return nil
   }
 
+  private static let temperaturePrepositions: Set<String> = ["bei", "at", "à", "a", "bij", "al", "alla", "@"]
+
   /// `text` without incubation temperatures (`30 °C`, `30°C`) and test portions (`/25 g`, `in 25 g`).
   static func dropConditions(_ text: String) -> (String, [String]) {
     var parts = text.split(separator: " ").map(String.init)
@@ -402,14 +404,18 @@ struct AnalyteName {
       let part = parts[i]
       let next = i + 1 < parts.count ? parts[i + 1] : ""
       let isNumber = !part.isEmpty && part.allSatisfy { $0.isNumber || $0 == "." || $0 == "," }
+      // "bei 30 °C", "at 30°C": the preposition goes with the temperature.
+      let start = i > 1 && Self.temperaturePrepositions.contains(parts[i - 1].lowercased()) ? i - 1 : i
       if isNumber, ["°C", "ºC", "°", "C"].contains(next) {
-        dropped.append(part + " " + next)
-        parts.removeSubrange(i...i + 1)
+        dropped.append(parts[start...i + 1].joined(separator: " "))
+        parts.removeSubrange(start...i + 1)
+        i = start
         continue
       }
       if part.hasSuffix("°C") || part.hasSuffix("ºC"), part.dropLast(2).allSatisfy({ $0.isNumber || $0 == "." || $0 == "," }), part.count > 2 {
-        dropped.append(part)
-        parts.remove(at: i)
+        dropped.append(parts[start...i].joined(separator: " "))
+        parts.removeSubrange(start...i)
+        i = start
         continue
       }
       if ["/", "in", "per", "pro", "je", "par", "en", "/25", "/10"].contains(part.lowercased()) || (part.hasPrefix("/") && part.count > 1),

@@ -76,6 +76,8 @@ import Testing
   @Test(arguments: [
     ("Fett (nach Weibull-Stoldt)", "fat"), ("Fat (acid hydrolysis)", "fat"), ("Fat by acid hydrolysis", "fat"),
     ("Gesamtkeimzahl (30 °C)", "total_plate_count"), ("Total plate count 30°C", "total_plate_count"),
+    ("Gesamtkeimzahl bei 30 °C", "total_plate_count"), ("Bacillus cereus (präsumtiv)", "bacillus_cereus"),
+    ("Escherichia coli (β-Glucuronidase-positiv)", "e_coli"), ("Crude Protein (N*6.25)", "protein"), ("Sodium (Na) by ICP-OES", "sodium"),
     ("Salmonella spp. /25 g", "salmonella"), ("Salmonella in 25 g", "salmonella"),
     ("davon gesättigte Fettsäuren", "saturated_fat"), ("of which sugars", "sugars"), ("- davon Zucker", "sugars"),
     ("Total fat content", "fat"), ("C18:1 n-9 (Ölsäure)", "fa_c18_1"), ("C16:0 Palmitinsäure", "fa_c16_0"),
