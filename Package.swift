@@ -47,6 +47,9 @@ let package = Package(
     // and the spec format. Reference tables are data files under Data/, embedded in the binary.
     .target(name: "PLClean", dependencies: [
       "PLCore", "PLDigest", .product(name: "Yams", package: "Yams"),
+    ], resources: [
+      .embedInCode("Data/analytes.csv"), .embedInCode("Data/channels.csv"), .embedInCode("Data/lexicon_roles.csv"),
+      .embedInCode("Data/lexicon_units.csv"), .embedInCode("Data/lexicon_words.csv"),
     ], swiftSettings: fast),
 
     // Shared command-line conventions: option groups, the runner, progress, summaries, metrics.
