@@ -46,6 +46,8 @@ let package = Package(
     // and the spec format. Reference tables are data files under Data/, embedded in the binary.
     .target(name: "PLClean", dependencies: [
       "PLCore", "PLDigest", .product(name: "Yams", package: "Yams"),
+    ], resources: [
+      .embedInCode("Data/units.csv"), .embedInCode("Data/units-basis.csv"),
     ], swiftSettings: fast),
 
     // Shared command-line conventions: option groups, the runner, progress, summaries, metrics.
