@@ -1,0 +1,178 @@
+/// A calendar date without a zone (proleptic Gregorian), as a lab prints it.
+public struct CivilDate: Hashable, Sendable, Comparable, CustomStringConvertible {
+  public let year: Int
+  public let month: Int
+  public let day: Int
+
+  /// The date, or nil when it does not exist (`2023-02-29`) or the year is outside 1–9999.
+  public init?(year: Int, month: Int, day: Int) {
+    guard year >= 1 && year <= 9999, month >= 1 && month <= 12, day >= 1, day <= CivilDate.daysIn(month: month, year: year) else {
+      return nil
+    }
+    self.year = year
+    self.month = month
+    self.day = day
+  }
+
+  /// The date `days` days after 1970-01-01.
+  public init(daysSinceEpoch days: Int) {
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719468
+    let era = (z >= 0 ? z : z - 146096) / 146097
+    let doe = z - era * 146097
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let d = doy - (153 * mp + 2) / 5 + 1
+    let m = mp < 10 ? mp + 3 : mp - 9
+    year = yoe + era * 400 + (m <= 2 ? 1 : 0)
+    month = m
+    day = d
+  }
+
+  /// Days since 1970-01-01 (negative before).
+  public var daysSinceEpoch: Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let mp = (month + 9) % 12
+    let doy = (153 * mp + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146097 + doe - 719468
+  }
+
+  /// The date `days` later.
+  public func adding(days: Int) -> CivilDate { CivilDate(daysSinceEpoch: daysSinceEpoch + days) }
+
+  static func isLeap(_ y: Int) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
+
+  static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: isLeap(year) ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
+  }
+
+  /// `2024-03-04`.
+  public var iso: String { ISOText.make { ISOText.date(self, into: &$0) } }
+  public var description: String { iso }
+
+  public static func < (a: CivilDate, b: CivilDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+}
+
+/// A time of day without a date or zone; the fraction of a second keeps the digits printed.
+public struct TimeOfDay: Hashable, Sendable, CustomStringConvertible {
+  public let hour: Int
+  public let minute: Int
+  public let second: Int
+  /// The digits after the decimal mark of the seconds (`"250"` for `:16.250`), empty when none.
+  public let fraction: String
+
+  public init?(hour: Int, minute: Int, second: Int = 0, fraction: String = "") {
+    guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second),
+      fraction.utf8.allSatisfy({ Bytes.isDigit($0) }), fraction.utf8.count <= 9
+    else { return nil }
+    self.hour = hour
+    self.minute = minute
+    self.second = second
+    self.fraction = fraction
+  }
+
+  /// Seconds since midnight (without the fraction).
+  public var secondsOfDay: Int { hour * 3600 + minute * 60 + second }
+
+  /// `08:16:16` or `08:16:16.25`.
+  public var iso: String { ISOText.make { ISOText.time(self, into: &$0) } }
+  public var description: String { iso }
+}
+
+/// A moment in UTC: whole seconds since 1970-01-01T00:00:00Z and the printed fraction.
+public struct Instant: Hashable, Sendable, Comparable, CustomStringConvertible {
+  public let seconds: Int64
+  /// Digits of the fraction of a second as printed (`"5"` for `.5`), empty when none.
+  public let fraction: String
+
+  public init(seconds: Int64, fraction: String = "") {
+    self.seconds = seconds
+    self.fraction = fraction
+  }
+
+  /// `2024-03-04T08:16:16Z`, `2024-03-04T08:16:16.250Z`.
+  public var iso: String {
+    let days = Int((seconds >= 0 ? seconds : seconds - 86399) / 86400)
+    let sod = Int(seconds - Int64(days) * 86400)
+    let date = CivilDate(daysSinceEpoch: days)
+    return ISOText.make { out in
+      ISOText.date(date, into: &out)
+      out.append(UInt8(ascii: "T"))
+      ISOText.clock(sod / 3600, sod / 60 % 60, sod % 60, fraction, into: &out)
+      out.append(UInt8(ascii: "Z"))
+    }
+  }
+
+  public var description: String { iso }
+
+  public static func < (a: Instant, b: Instant) -> Bool {
+    a.seconds != b.seconds ? a.seconds < b.seconds : ISOText.fractionLess(a.fraction, b.fraction)
+  }
+}
+
+/// Writes ISO 8601 text into a small byte buffer.
+enum ISOText {
+  struct Buffer {
+    var bytes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+    var count = 0
+    mutating func append(_ b: UInt8) {
+      guard count < 48 else { return }
+      withUnsafeMutableBytes(of: &bytes) { $0[count] = b }
+      count += 1
+    }
+    mutating func two(_ n: Int) {
+      append(UInt8(n / 10 % 10) + 0x30)
+      append(UInt8(n % 10) + 0x30)
+    }
+  }
+
+  static func make(_ body: (inout Buffer) -> Void) -> String {
+    var buffer = Buffer()
+    body(&buffer)
+    let count = buffer.count
+    return withUnsafeBytes(of: &buffer.bytes) { String(decoding: $0[..<count], as: UTF8.self) }
+  }
+
+  static func date(_ d: CivilDate, into out: inout Buffer) {
+    out.two(d.year / 100)
+    out.two(d.year % 100)
+    out.append(UInt8(ascii: "-"))
+    out.two(d.month)
+    out.append(UInt8(ascii: "-"))
+    out.two(d.day)
+  }
+
+  static func time(_ t: TimeOfDay, into out: inout Buffer) {
+    clock(t.hour, t.minute, t.second, t.fraction, into: &out)
+  }
+
+  static func clock(_ h: Int, _ m: Int, _ s: Int, _ fraction: String, into out: inout Buffer) {
+    out.two(h)
+    out.append(UInt8(ascii: ":"))
+    out.two(m)
+    out.append(UInt8(ascii: ":"))
+    out.two(s)
+    if !fraction.isEmpty {
+      out.append(UInt8(ascii: "."))
+      for b in fraction.utf8 { out.append(b) }
+    }
+  }
+
+  /// Compares two fractions of a second by value (`"5"` > `"25"`).
+  static func fractionLess(_ a: String, _ b: String) -> Bool {
+    let a = Array(a.utf8), b = Array(b.utf8)
+    for i in 0..<max(a.count, b.count) {
+      let x = i < a.count ? a[i] : 0x30, y = i < b.count ? b[i] : 0x30
+      if x != y { return x < y }
+    }
+    return false
+  }
+}
