@@ -278,6 +278,7 @@ struct TimeCursor {
     if let c = byte(), Bytes.isDigit(c) {
       guard let (b, bn) = digits(max: 2), bn >= 1, byte() == sep else { return nil }
       i += 1
+      if sep == UInt8(ascii: ".") { skipSpaces() }
       guard let year = year() else { return nil }
       let dayFirst: Bool
       switch order {
