@@ -66,18 +66,24 @@ public struct TimeOfDay: Hashable, Sendable, CustomStringConvertible {
   public let hour: Int
   public let minute: Int
   public let second: Int
-  /// The digits after the decimal mark of the seconds (`"250"` for `:16.250`), empty when none.
-  public let fraction: String
+  let secondFraction: SecondFraction
 
+  /// Nil when a part is out of range or `fraction` is not one to nine digits (or empty).
   public init?(hour: Int, minute: Int, second: Int = 0, fraction: String = "") {
-    guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second),
-      fraction.utf8.allSatisfy({ Bytes.isDigit($0) }), fraction.utf8.count <= 9
-    else { return nil }
+    guard let f = SecondFraction(fraction) else { return nil }
+    self.init(hour: hour, minute: minute, second: second, secondFraction: f)
+  }
+
+  init?(hour: Int, minute: Int, second: Int, secondFraction: SecondFraction) {
+    guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else { return nil }
     self.hour = hour
     self.minute = minute
     self.second = second
-    self.fraction = fraction
+    self.secondFraction = secondFraction
   }
+
+  /// The digits after the decimal mark of the seconds (`"250"` for `:16.250`), empty when none.
+  public var fraction: String { secondFraction.text }
 
   /// Seconds since midnight (without the fraction).
   public var secondsOfDay: Int { hour * 3600 + minute * 60 + second }
@@ -90,13 +96,22 @@ public struct TimeOfDay: Hashable, Sendable, CustomStringConvertible {
 /// A moment in UTC: whole seconds since 1970-01-01T00:00:00Z and the printed fraction.
 public struct Instant: Hashable, Sendable, Comparable, CustomStringConvertible {
   public let seconds: Int64
-  /// Digits of the fraction of a second as printed (`"5"` for `.5`), empty when none.
-  public let fraction: String
+  let secondFraction: SecondFraction
 
+  /// `fraction` is the digits of the fraction of a second; anything after its first nine
+  /// leading digits is ignored.
   public init(seconds: Int64, fraction: String = "") {
     self.seconds = seconds
-    self.fraction = fraction
+    self.secondFraction = SecondFraction(leadingDigitsOf: fraction)
   }
+
+  init(seconds: Int64, secondFraction: SecondFraction) {
+    self.seconds = seconds
+    self.secondFraction = secondFraction
+  }
+
+  /// Digits of the fraction of a second as printed (`"5"` for `.5`), empty when none.
+  public var fraction: String { secondFraction.text }
 
   /// `2024-03-04T08:16:16Z`, `2024-03-04T08:16:16.250Z`.
   public var iso: String {
@@ -106,7 +121,7 @@ public struct Instant: Hashable, Sendable, Comparable, CustomStringConvertible {
     return ISOText.make { out in
       ISOText.date(date, into: &out)
       out.append(UInt8(ascii: "T"))
-      ISOText.clock(sod / 3600, sod / 60 % 60, sod % 60, fraction, into: &out)
+      ISOText.clock(sod / 3600, sod / 60 % 60, sod % 60, secondFraction, into: &out)
       out.append(UInt8(ascii: "Z"))
     }
   }
@@ -114,7 +129,7 @@ public struct Instant: Hashable, Sendable, Comparable, CustomStringConvertible {
   public var description: String { iso }
 
   public static func < (a: Instant, b: Instant) -> Bool {
-    a.seconds != b.seconds ? a.seconds < b.seconds : ISOText.fractionLess(a.fraction, b.fraction)
+    a.seconds != b.seconds ? a.seconds < b.seconds : a.secondFraction.nanoseconds < b.secondFraction.nanoseconds
   }
 }
 
@@ -151,28 +166,75 @@ enum ISOText {
   }
 
   static func time(_ t: TimeOfDay, into out: inout Buffer) {
-    clock(t.hour, t.minute, t.second, t.fraction, into: &out)
+    clock(t.hour, t.minute, t.second, t.secondFraction, into: &out)
   }
 
-  static func clock(_ h: Int, _ m: Int, _ s: Int, _ fraction: String, into out: inout Buffer) {
+  static func clock(_ h: Int, _ m: Int, _ s: Int, _ fraction: SecondFraction, into out: inout Buffer) {
     out.two(h)
     out.append(UInt8(ascii: ":"))
     out.two(m)
     out.append(UInt8(ascii: ":"))
     out.two(s)
-    if !fraction.isEmpty {
+    if fraction.count > 0 {
       out.append(UInt8(ascii: "."))
-      for b in fraction.utf8 { out.append(b) }
+      fraction.write(into: &out)
     }
   }
 
-  /// Compares two fractions of a second by value (`"5"` > `"25"`).
-  static func fractionLess(_ a: String, _ b: String) -> Bool {
-    let a = Array(a.utf8), b = Array(b.utf8)
-    for i in 0..<max(a.count, b.count) {
-      let x = i < a.count ? a[i] : 0x30, y = i < b.count ? b[i] : 0x30
-      if x != y { return x < y }
+}
+
+/// The digits of a fraction of a second as printed, up to nine (`.250` is 250 and 3 digits), kept
+/// as integers so that times copy without reference counting.
+struct SecondFraction: Hashable, Sendable {
+  var digits: UInt32 = 0
+  var count: UInt8 = 0
+
+  init() {}
+
+  /// From digit text; nil when it holds anything else or more than nine digits.
+  init?(_ text: String) {
+    guard text.utf8.count <= 9 else { return nil }
+    for b in text.utf8 {
+      guard Bytes.isDigit(b) else { return nil }
+      append(b)
     }
-    return false
+  }
+
+  init(leadingDigitsOf text: String) {
+    for b in text.utf8 {
+      guard Bytes.isDigit(b), count < 9 else { break }
+      append(b)
+    }
+  }
+
+  @inline(__always) mutating func append(_ digit: UInt8) {
+    digits = digits * 10 + UInt32(digit - 0x30)
+    count += 1
+  }
+
+  /// The fraction in nanoseconds, for ordering.
+  var nanoseconds: UInt32 {
+    var v = digits
+    for _ in Int(count)..<9 { v *= 10 }
+    return v
+  }
+
+  var text: String {
+    var out = ISOText.Buffer()
+    write(into: &out)
+    let n = out.count
+    return withUnsafeBytes(of: &out.bytes) { String(decoding: $0[..<n], as: UTF8.self) }
+  }
+
+  func write(into out: inout ISOText.Buffer) {
+    var divisor: UInt32 = 1
+    for _ in 1..<max(Int(count), 1) { divisor *= 10 }
+    guard count > 0 else { return }
+    var v = digits
+    while divisor > 0 {
+      out.append(UInt8(v / divisor) + 0x30)
+      v %= divisor
+      divisor /= 10
+    }
   }
 }

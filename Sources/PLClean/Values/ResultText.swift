@@ -1,5 +1,3 @@
-import Foundation
-
 /// A lab result cell taken apart: `12.3`, `<0,05 mg/kg`, `n.d.`, `12.3 ± 0.4`, `Absent/25 g`.
 ///
 /// A censored or qualitative result has no `value`: nothing here substitutes LOQ/2 or zero.
@@ -118,6 +116,10 @@ public enum ResultText {
     var start = Bytes.skipSpaces(p, 0, p.count)
     var end = Bytes.trimSpacesBack(p, start, p.count)
     if start == end { return ParsedResult(kind: .empty) }
+    // Most cells are a plain number: read them without looking for anything else.
+    if let scan = NumberText.scan(p, start, end, decimal: decimal, percentSign: false), scan.end == end {
+      return ParsedResult(kind: .number, value: scan.number)
+    }
     var footnote: String? = nil
     if let (markerStart, newEnd) = footnoteMarker(p, start, end) {
       footnote = String(decoding: UnsafeBufferPointer(rebasing: p[markerStart..<end]), as: UTF8.self)
@@ -131,7 +133,8 @@ public enum ResultText {
     } else if let numeric = numberWithExtras(p, start, end, decimal: decimal) {
       result = numeric
     } else {
-      result = words(String(decoding: UnsafeBufferPointer(rebasing: p[start..<end]), as: UTF8.self), decimal: decimal, loq: loq, lod: lod)
+      let word = UnsafeBufferPointer(rebasing: p[start..<end])
+      result = words(word, decimal: decimal, loq: loq, lod: lod)
     }
     result.footnote = footnote
     return result
@@ -275,13 +278,37 @@ public enum ResultText {
     return stripped.isEmpty ? String(lower.filter { $0 != " " }) : stripped
   }
 
-  static func words(_ text: String, decimal: DecimalMark, loq: LabNumber?, lod: LabNumber?) -> ParsedResult {
-    if let word = wordTable[normalised(text)] { return result(word, portion: nil, loq: loq, lod: lod) }
+  /// ``normalised(_:)`` for ASCII text without building intermediate strings; nil for other text.
+  static func asciiKey(_ p: UnsafeBufferPointer<UInt8>) -> String? {
+    guard p.count <= 32 else { return nil }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out -> String? in
+      var n = 0
+      for b in p {
+        guard b < 0x80 else { return nil }
+        if b == 0x20 || b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == 0x09 { continue }
+        out[n] = b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b
+        n += 1
+      }
+      guard n > 0 else { return nil }
+      return String(decoding: UnsafeBufferPointer(rebasing: out[..<n]), as: UTF8.self)
+    }
+  }
+
+  static func words(_ p: UnsafeBufferPointer<UInt8>, decimal: DecimalMark, loq: LabNumber?, lod: LabNumber?) -> ParsedResult {
+    if let word = lookupWord(p) { return result(word, portion: nil, loq: loq, lod: lod) }
     // `absent in 25 g`, `Absent/25 g`, `n.n. in 25 g`: a word and the test portion.
-    if let (phrase, portion) = splitPortion(text, decimal: decimal), let word = wordTable[normalised(phrase)] {
+    if let (phraseEnd, portionStart) = splitPortion(p, decimal: decimal),
+      let word = lookupWord(UnsafeBufferPointer(rebasing: p[0..<phraseEnd]))
+    {
+      let portion = String(decoding: UnsafeBufferPointer(rebasing: p[portionStart...]), as: UTF8.self)
       return result(word, portion: portion, loq: loq, lod: lod)
     }
     return ParsedResult(kind: .unparsed)
+  }
+
+  private static func lookupWord(_ p: UnsafeBufferPointer<UInt8>) -> Word? {
+    if let key = asciiKey(p) { return wordTable[key] }
+    return wordTable[normalised(String(decoding: p, as: UTF8.self))]
   }
 
   private static func result(_ word: Word, portion: String?, loq: LabNumber?, lod: LabNumber?) -> ParsedResult {
@@ -300,22 +327,34 @@ public enum ResultText {
     }
   }
 
-  /// Splits `word in 25 g`, `word/25 g`, `word per 25 g`, `word in 25g` into the word and
-  /// the portion (`25 g`, a number and a mass or volume unit).
-  static func splitPortion(_ text: String, decimal: DecimalMark) -> (String, String)? {
-    let lower = text.lowercased()
-    for separator in [" in ", "/", " per ", " pro ", " dans ", " en "] {
-      guard let range = lower.range(of: separator, options: .backwards) else { continue }
-      let phrase = String(text[..<range.lowerBound])
-      let portion = String(text[range.upperBound...]).trimmingCharacters(in: .whitespaces)
-      var rest = Substring(portion)
-      // The portion is a number followed by a unit of mass or volume.
-      guard let digitsEnd = rest.firstIndex(where: { !($0.isNumber || $0 == "." || $0 == ",") }), digitsEnd > rest.startIndex,
-        NumberText.parse(rest[..<digitsEnd], decimal: decimal) != nil
-      else { continue }
-      rest = rest[digitsEnd...].drop { $0 == " " }
-      guard ["g", "kg", "mg", "ml", "l", "ml.", "g."].contains(rest.lowercased()) else { continue }
-      return (phrase, portion)
+  /// Separators between a word and its test portion, lower case.
+  private static let portionSeparators: [[UInt8]] = [" in ", "/", " per ", " pro ", " dans ", " en "].map { Array($0.utf8) }
+  /// Units a test portion is weighed or measured in, lower case.
+  private static let portionUnits: Set<[UInt8]> = Set(["g", "kg", "mg", "ml", "l", "g.", "ml."].map { Array($0.utf8) })
+
+  /// Where the word ends and the portion starts in `word in 25 g`, `word/25 g`, `word per 25 g`,
+  /// `word in 25g`: the portion is a number and a unit of mass or volume.
+  static func splitPortion(_ p: UnsafeBufferPointer<UInt8>, decimal: DecimalMark) -> (Int, Int)? {
+    for separator in portionSeparators {
+      var k = p.count - separator.count
+      while k > 0 {
+        var match = true
+        for (j, s) in separator.enumerated() where (p[k + j] >= 0x41 && p[k + j] <= 0x5A ? p[k + j] | 0x20 : p[k + j]) != s {
+          match = false
+          break
+        }
+        if match { break }
+        k -= 1
+      }
+      guard k > 0 else { continue }
+      let portionStart = Bytes.skipSpaces(p, k + separator.count, p.count)
+      var i = portionStart
+      while i < p.count && (Bytes.isDigit(p[i]) || p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: ",")) { i += 1 }
+      guard i > portionStart, NumberText.parse(bytes: UnsafeBufferPointer(rebasing: p[portionStart..<i]), decimal: decimal) != nil else { continue }
+      let unitStart = Bytes.skipSpaces(p, i, p.count)
+      let unit = p[unitStart...].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+      guard portionUnits.contains(unit) else { continue }
+      return (Bytes.trimSpacesBack(p, 0, k), portionStart)
     }
     return nil
   }

@@ -103,7 +103,7 @@ public struct TimestampParser: Sendable {
     guard cursor.dateTimeSeparator(), let (time, zoneOffset) = cursor.timeAndZone(), cursor.atEnd else { return nil }
     if let zoneOffset {
       let local = Int64(date.daysSinceEpoch) * 86400 + Int64(time.secondsOfDay)
-      return ParsedTime(.instant(Instant(seconds: local - Int64(zoneOffset), fraction: time.fraction)))
+      return ParsedTime(.instant(Instant(seconds: local - Int64(zoneOffset), secondFraction: time.secondFraction)))
     }
     return combine(date: date, time: time)
   }
@@ -113,8 +113,8 @@ public struct TimestampParser: Sendable {
     guard resolver != nil else { return ParsedTime(.local(date, time)) }
     let local = Int64(date.daysSinceEpoch) * 86400 + Int64(time.secondsOfDay)
     let r = resolver!.resolve(local: local)
-    var parsed = ParsedTime(.instant(Instant(seconds: r.utc, fraction: time.fraction)), flag: r.flag)
-    parsed.secondOccurrence = r.second.map { Instant(seconds: $0, fraction: time.fraction) }
+    var parsed = ParsedTime(.instant(Instant(seconds: r.utc, secondFraction: time.secondFraction)), flag: r.flag)
+    parsed.secondOccurrence = r.second.map { Instant(seconds: $0, secondFraction: time.secondFraction) }
     return parsed
   }
 
@@ -375,17 +375,18 @@ struct TimeCursor {
     i += 1
     guard let (m, mn) = digits(max: 2), mn == 2 else { return nil }
     var s = 0
-    var fraction = ""
+    var fraction = SecondFraction()
     if byte() == UInt8(ascii: ":") {
       i += 1
       guard let (sv, sn) = digits(max: 2), sn == 2 else { return nil }
       s = sv
       if let b = byte(), b == UInt8(ascii: ".") || b == UInt8(ascii: ","), let c = byte(1), Bytes.isDigit(c) {
         i += 1
-        let f = i
-        while i < end && Bytes.isDigit(p[i]) { i += 1 }
-        guard i - f <= 9 else { return nil }
-        fraction = String(decoding: UnsafeBufferPointer(rebasing: p[f..<i]), as: UTF8.self)
+        while i < end && Bytes.isDigit(p[i]) {
+          guard fraction.count < 9 else { return nil }
+          fraction.append(p[i])
+          i += 1
+        }
       }
     }
     // AM / PM, `a.m.` / `p.m.`
@@ -403,7 +404,7 @@ struct TimeCursor {
         self.i = k
       }
     }
-    guard let time = TimeOfDay(hour: h, minute: m, second: s, fraction: fraction) else { return nil }
+    guard let time = TimeOfDay(hour: h, minute: m, second: s, secondFraction: fraction) else { return nil }
     // Zone.
     var z = self
     z.skipSpaces()
