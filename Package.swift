@@ -50,6 +50,7 @@ let package = Package(
     ], resources: [
       .embedInCode("Data/analytes.csv"), .embedInCode("Data/channels.csv"), .embedInCode("Data/lexicon_roles.csv"),
       .embedInCode("Data/lexicon_units.csv"), .embedInCode("Data/lexicon_words.csv"),
+      .embedInCode("Data/units.csv"), .embedInCode("Data/units-basis.csv"),
     ], swiftSettings: fast),
 
     // Shared command-line conventions: option groups, the runner, progress, summaries, metrics.
