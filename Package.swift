@@ -15,6 +15,7 @@ let package = Package(
   products: [
     .executable(name: "pl-extract", targets: ["pl-extract"]),
     .executable(name: "pl-load", targets: ["pl-load"]),
+    .executable(name: "pl-validate", targets: ["pl-validate"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,6 +48,11 @@ let package = Package(
     .target(name: "PLClean", dependencies: [
       "PLCore", "PLDigest", .product(name: "Yams", package: "Yams"),
     ], swiftSettings: fast),
+    // Validation: the schema (Frictionless Table Schema plus rules), record and dataset rules,
+    // rejects with reasons and the report. The built-in lab schema is a data file, embedded.
+    .target(name: "PLValidate", dependencies: [
+      "PLCore", .product(name: "Yams", package: "Yams"),
+    ], resources: [.embedInCode("Data/lab.schema.yml")], swiftSettings: fast),
 
     // Shared command-line conventions: option groups, the runner, progress, summaries, metrics.
     .target(name: "PLCommandLine", dependencies: [
@@ -60,12 +66,16 @@ let package = Package(
     .executableTarget(name: "pl-load", dependencies: [
       "PLLoad", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
+    .executableTarget(name: "pl-validate", dependencies: [
+      "PLValidate", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
 
     // Helpers the test targets share: temporary folders, byte literals, pipes, chunked inputs.
     .target(name: "PLTestSupport", dependencies: ["PLCore"], path: "Tests/PLTestSupport"),
     .testTarget(name: "PLCoreTests", dependencies: ["PLCore", "PLTestSupport"]),
     .testTarget(name: "PLExtractTests", dependencies: ["PLExtract", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLCleanTests", dependencies: ["PLClean", "PLCore", "PLTestSupport"]),
+    .testTarget(name: "PLValidateTests", dependencies: ["PLValidate", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLLoadTests", dependencies: ["PLLoad", "PLSQLite", "PLPostgres", "PLCore", "PLTestSupport"]),
     .testTarget(name: "WrapperTests", dependencies: ["PLArchive", "PLXML", "PLPDF", "PLDigest", "PLTestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["PLCore"]),
