@@ -174,7 +174,7 @@ struct SchemaBuilder {
         for item in seq { try field(item) }
       case "primaryKey":
         let keys = try texts(m.value, "primaryKey")
-        for k in keys { add(RecordRule(name: try uniqueName("\(k)/required", m.value), field: k, check: .required, code: "missing-cell", summary: "\(k) is given (primary key)")) }
+        for k in keys where !names.contains("\(k)/required") { add(RecordRule(name: try uniqueName("\(k)/required", m.value), field: k, check: .required, code: "missing-cell", summary: "\(k) is given (primary key)")) }
         add(RecordRule(name: try uniqueName("primaryKey", m.value), field: keys.count == 1 ? keys[0] : nil, check: .unique(fields: keys), code: "primary-key", summary: "(\(keys.joined(separator: ", "))) is unique"))
       case "uniqueKeys":
         guard case .sequence(let seq) = m.value else { throw fail(m.value, "uniqueKeys must be a list of lists") }
