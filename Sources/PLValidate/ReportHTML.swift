@@ -31,7 +31,7 @@ extension ValidationReport {
       let cls = r.failed == 0 ? "pass" : (r.status == "fail" ? "fail" : "warn")
       h += "<tr><td class=\"\(cls)\">\(esc(r.name))</td><td>\(esc(r.summary))</td><td>\(esc(r.severity.rawValue))</td>"
       h += "<td class=\"num\">\(r.evaluated)</td><td class=\"num\">\(r.failed)</td>"
-      h += "<td><div class=\"bar\" title=\"\(esc(fixed(pct)))%\"><span style=\"width:\(fixed(pct))%\"></span></div>\(esc(fixed(pct)))%</td><td>"
+      h += "<td><div class=\"bar\" title=\"\(esc(fixed(pct)))%\"><span style=\"width:\(fixed(pct))%\"></span></div>\(numberText((pct * 10).rounded() / 10))%</td><td>"
       h += examplesHTML(r.examples) + "</td></tr>\n"
     }
     h += "</table>\n"

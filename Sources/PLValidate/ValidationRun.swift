@@ -57,12 +57,14 @@ public final class ValidationRun {
       throw error
     }
     let validator = Validator(schema: plan.schema, now: plan.now, keyMemoryLimit: plan.keyMemoryLimit)
-    let pipeline = Pipeline(transforms: [ClearValidationMarks(), validator], sink: sink, rejects: rejects ?? RefusingSink(tell: tell))
+    let refusing = rejects == nil ? RefusingSink(tell: tell) : nil
+    let pipeline = Pipeline(transforms: [ClearValidationMarks(), validator], sink: sink, rejects: rejects ?? refusing)
     pipeline.onProgress = progress
     do throws(PLError) {
       for path in plan.inputs {
         let reader = NDJSONReader(source: try FileStream(path: path))
         validator.position = { [unowned reader] in (reader.sourceName, reader.lineNumber) }
+        refusing?.position = validator.position
         defer { counts = validator.counts }
         try pipeline.run(reader)
       }
@@ -96,6 +98,8 @@ public final class ValidationRun {
 final class RefusingSink: RecordSink {
   var told = 0
   let tell: (String) -> Void
+  /// Where the record being read came from, for records without `_pl.source`.
+  var position: () -> (source: String, line: Int) = { ("-", 0) }
 
   init(tell: @escaping (String) -> Void) {
     self.tell = tell
@@ -104,8 +108,14 @@ final class RefusingSink: RecordSink {
   func write(_ record: Record) throws(PLError) {
     told += 1
     guard told <= 10 else { return }
-    var place = record.meta[key: MetaKey.source]?.stringValue ?? "-"
-    if let location = record.placeDescription { place += ": \(location)" }
+    var place: String
+    if let source = record.meta[key: MetaKey.source]?.stringValue {
+      place = source
+      if let location = record.placeDescription { place += ": \(location)" }
+    } else {
+      let here = position()
+      place = "\(here.source): line \(here.line)"
+    }
     var reasons: [String] = []
     if case .array(let errors)? = record.meta[key: MetaKey.errors] {
       for case .object(let e) in errors { reasons.append(e[key: "message"]?.stringValue ?? "") }
