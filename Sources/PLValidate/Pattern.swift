@@ -105,47 +105,73 @@ struct Program {
   var instructions: [Instruction] = []
   var sets: [ScalarSet] = []
 
+  /// Simulates the automaton over `text`'s scalars; the thread lists live in one temporary
+  /// allocation (on the stack for small programs), so a match allocates nothing.
   func matches(_ text: String) -> Bool {
     let n = instructions.count
-    var current = [Int]()
-    var next = [Int]()
-    current.reserveCapacity(n)
-    next.reserveCapacity(n)
-    var mark = [Int](repeating: -1, count: n)
-    var generation = 0
+    return withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * n) { buffer -> Bool in
+      let base = buffer.baseAddress!
+      var current = base, next = base + n
+      let mark = base + 2 * n, stack = base + 3 * n
+      for i in 0..<n { mark[i] = -1 }
+      var currentCount = 0, nextCount = 0
+      var generation = 0
 
-    func add(_ pc: Int, _ list: inout [Int], _ mark: inout [Int], _ generation: Int) {
-      var stack = [pc]
-      while let pc = stack.popLast() {
-        if mark[pc] == generation { continue }
+      // Adds `pc` and what it reaches without consuming a scalar; each pc once per generation.
+      func add(_ pc: Int, _ list: UnsafeMutablePointer<Int>, _ count: inout Int) {
+        var depth = 0
+        guard mark[pc] != generation else { return }
         mark[pc] = generation
-        switch instructions[pc] {
-        case .jump(let to): stack.append(to)
-        case .split(let a, let b):
-          stack.append(b)
-          stack.append(a)
-        case .scalar, .match: list.append(pc)
+        stack[0] = pc
+        depth = 1
+        while depth > 0 {
+          depth -= 1
+          let at = stack[depth]
+          switch instructions[at] {
+          case .jump(let to):
+            if mark[to] != generation {
+              mark[to] = generation
+              stack[depth] = to
+              depth += 1
+            }
+          case .split(let a, let b):
+            if mark[b] != generation {
+              mark[b] = generation
+              stack[depth] = b
+              depth += 1
+            }
+            if mark[a] != generation {
+              mark[a] = generation
+              stack[depth] = a
+              depth += 1
+            }
+          case .scalar, .match:
+            list[count] = at
+            count += 1
+          }
         }
       }
-    }
 
-    add(0, &current, &mark, generation)
-    for scalar in text.unicodeScalars {
-      generation += 1
-      next.removeAll(keepingCapacity: true)
-      let v = scalar.value
-      for pc in current {
-        if case .scalar(let set) = instructions[pc], sets[set].contains(v) {
-          add(pc + 1, &next, &mark, generation)
+      add(0, current, &currentCount)
+      for scalar in text.unicodeScalars {
+        generation += 1
+        nextCount = 0
+        let v = scalar.value
+        for k in 0..<currentCount {
+          let pc = current[k]
+          if case .scalar(let set) = instructions[pc], sets[set].contains(v) {
+            add(pc + 1, next, &nextCount)
+          }
         }
+        if nextCount == 0 { return false }
+        swap(&current, &next)
+        currentCount = nextCount
       }
-      if next.isEmpty { return false }
-      swap(&current, &next)
+      for k in 0..<currentCount {
+        if case .match = instructions[current[k]] { return true }
+      }
+      return false
     }
-    for pc in current {
-      if case .match = instructions[pc] { return true }
-    }
-    return false
   }
 }
 
