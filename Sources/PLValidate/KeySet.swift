@@ -63,10 +63,10 @@ struct KeyDigest: Hashable, Comparable, Sendable {
 /// Past `memoryLimit` digests the ones in memory are sorted and merged into one sorted file of
 /// 16-byte entries in the temporary folder (`TMPDIR`, else /tmp), unlinked as soon as it is
 /// open so that nothing is left behind; a lookup then also searches the file (binary search
-/// with pread). Memory stays at about 40 bytes per digest up to the limit.
+/// with pread). Memory stays at 32 to 64 bytes per digest up to the limit (`DigestTable`).
 final class KeySet {
   let memoryLimit: Int
-  var memory = Set<KeyDigest>()
+  var memory = DigestTable()
   var fileDescriptor: Int32 = -1
   var fileCount = 0
   /// How many times the memory was spilled to disk, for the report.
@@ -84,6 +84,7 @@ final class KeySet {
 
   /// Adds `digest`; false when it was there already.
   func insert(_ digest: KeyDigest) throws(PLError) -> Bool {
+    let digest = DigestTable.normal(digest)
     if memory.contains(digest) { return false }
     if fileCount > 0, try fileContains(digest) { return false }
     memory.insert(digest)
@@ -111,7 +112,7 @@ final class KeySet {
 
   /// Merges the sorted digests in memory with the file into a new file.
   func spill() throws(PLError) {
-    let sorted = memory.sorted()
+    let sorted = memory.all().sorted()
     let fd = try Self.temporaryFile()
     var out = [UInt64]()
     out.reserveCapacity(2 * 8192)
@@ -151,7 +152,7 @@ final class KeySet {
     if fileDescriptor >= 0 { close(fileDescriptor) }
     fileDescriptor = fd
     fileCount = written / 16
-    memory.removeAll(keepingCapacity: true)
+    memory.removeAll()
     spills += 1
   }
 
@@ -162,6 +163,68 @@ final class KeySet {
     guard fd >= 0 else { throw .cannotCreate(target: folder, message: "cannot create a spill file for unique keys: \(systemMessage(errno))") }
     template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
     return fd
+  }
+}
+
+/// An open-addressing hash set of digests: the digest's own bits are the hash (they are
+/// uniform already), 16 bytes a slot, at most half full. (0, 0) marks an empty slot; the one
+/// digest that is (0, 0) is stored as (0, 1), which only merges it with that one other digest.
+struct DigestTable {
+  var slots = [UInt64](repeating: 0, count: 2 * 1024)
+  var mask = 1023
+  private(set) var count = 0
+
+  @inline(__always)
+  static func normal(_ d: KeyDigest) -> KeyDigest { d.high == 0 && d.low == 0 ? KeyDigest(high: 0, low: 1) : d }
+
+  func contains(_ digest: KeyDigest) -> Bool {
+    let d = Self.normal(digest)
+    var i = Int(truncatingIfNeeded: d.low) & mask
+    while true {
+      let h = slots[2 * i], l = slots[2 * i + 1]
+      if h == 0 && l == 0 { return false }
+      if h == d.high && l == d.low { return true }
+      i = (i + 1) & mask
+    }
+  }
+
+  /// Adds a digest known not to be there.
+  mutating func insert(_ digest: KeyDigest) {
+    if (count + 1) * 2 > mask + 1 { grow() }
+    let d = Self.normal(digest)
+    var i = Int(truncatingIfNeeded: d.low) & mask
+    while slots[2 * i] != 0 || slots[2 * i + 1] != 0 { i = (i + 1) & mask }
+    slots[2 * i] = d.high
+    slots[2 * i + 1] = d.low
+    count += 1
+  }
+
+  mutating func grow() {
+    let old = slots
+    slots = [UInt64](repeating: 0, count: old.count * 2)
+    mask = old.count - 1
+    count = 0
+    var k = 0
+    while k < old.count {
+      if old[k] != 0 || old[k + 1] != 0 { insert(KeyDigest(high: old[k], low: old[k + 1])) }
+      k += 2
+    }
+  }
+
+  func all() -> [KeyDigest] {
+    var out: [KeyDigest] = []
+    out.reserveCapacity(count)
+    var k = 0
+    while k < slots.count {
+      if slots[k] != 0 || slots[k + 1] != 0 { out.append(KeyDigest(high: slots[k], low: slots[k + 1])) }
+      k += 2
+    }
+    return out
+  }
+
+  mutating func removeAll() {
+    for i in slots.indices { slots[i] = 0 }
+    count = 0
   }
 }
 

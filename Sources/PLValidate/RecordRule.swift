@@ -102,7 +102,8 @@ enum Check: Sendable {
   case requireAny([String])
   case range(min: Bound?, max: Bound?, exclusiveMin: Bool, exclusiveMax: Bool)
   case length(min: Int?, max: Int?)
-  case oneOf(Set<String>)
+  /// The allowed texts; `few` holds them as a list too when there are at most 16.
+  case oneOf(Set<String>, few: [String]?)
   case pattern(Pattern)
   case notFuture(tolerance: Double)
   case expression(Expression)
@@ -112,6 +113,12 @@ enum Check: Sendable {
   case specLimits(product: String, analyte: String, table: SpecTable)
   case sentinel(values: Set<Double>, fields: [String]?)
   case unique(fields: [String])
+}
+
+extension Check {
+  static func oneOf(_ values: Set<String>) -> Check {
+    .oneOf(values, few: values.count <= 16 ? values.sorted() : nil)
+  }
 }
 
 /// One example of a failure, for the report.

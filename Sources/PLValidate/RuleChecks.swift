@@ -149,8 +149,15 @@ extension RecordRule {
       if let max, n > max { return .fail(field: f, message: "\(f) has length \(n), above the maximum \(max)", value: v) }
       return .pass
 
-    case .oneOf(let values):
-      if let t = v.keyText, values.contains(t) { return .pass }
+    case .oneOf(let values, let few):
+      if let t = v.keyText {
+        // A few values compare faster one by one than through a hash.
+        if let few {
+          for candidate in few where candidate == t { return .pass }
+        } else if values.contains(t) {
+          return .pass
+        }
+      }
       let listed = values.sorted().prefix(8).joined(separator: ", ")
       return .fail(field: f, message: "\(f) \(shortText(v)) is not one of \(listed)\(values.count > 8 ? ", …" : "")", value: v)
 
@@ -177,8 +184,9 @@ enum FieldTypeCheck {
     case .string:
       guard case .string(let s) = v else { return false }
       switch format {
-      case "email"?: return s.contains("@") && !s.hasPrefix("@") && !s.hasSuffix("@") && !s.contains(" ")
-      case "uri"?: return s.contains(":") && !s.contains(" ")
+      // Byte scans: String.contains(String) goes through Foundation, slowly.
+      case "email"?: return s.utf8.contains(UInt8(ascii: "@")) && !s.hasPrefix("@") && !s.hasSuffix("@") && !s.utf8.contains(0x20)
+      case "uri"?: return s.utf8.contains(UInt8(ascii: ":")) && !s.utf8.contains(0x20)
       case "uuid"?: return uuid.matches(s)
       default: return true
       }
@@ -187,7 +195,7 @@ enum FieldTypeCheck {
       return v.numeric != nil
     case .integer:
       switch v {
-      case .number(let t): return !t.contains(".") && !t.contains("e") && !t.contains("E")
+      case .number(let t): return !t.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
       case .string(let s): return integerText.matches(s)
       default: return false
       }
@@ -234,11 +242,11 @@ enum FieldTypeCheck {
   }
 
   // Each compiles to the automaton: none falls back.
-  nonisolated(unsafe) static let uuid = try! Pattern("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-  nonisolated(unsafe) static let integerText = try! Pattern("[-+]?[0-9]+")
-  nonisolated(unsafe) static let yearText = try! Pattern("[0-9]{4}")
-  nonisolated(unsafe) static let yearMonth = try! Pattern("[0-9]{4}-(0[1-9]|1[0-2])")
-  nonisolated(unsafe) static let duration = try! Pattern("P([0-9.]+[YMWD])*(T([0-9.]+[HMS])+)?")
+  static let uuid = try! Pattern("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+  static let integerText = try! Pattern("[-+]?[0-9]+")
+  static let yearText = try! Pattern("[0-9]{4}")
+  static let yearMonth = try! Pattern("[0-9]{4}-(0[1-9]|1[0-2])")
+  static let duration = try! Pattern("P([0-9.]+[YMWD])*(T([0-9.]+[HMS])+)?")
 }
 
 /// A Frictionless date/time format in strptime notation (`%d.%m.%Y %H:%M`), checked by layout:
