@@ -39,6 +39,16 @@ extension JSONValue {
 /// Values a schema treats as missing (Frictionless `missingValues`; `[""]` by default).
 struct MissingValues: Sendable {
   var texts: Set<String>
+  /// The texts as a list, compared one by one (they are few: a hash costs more).
+  let list: [String]
+  /// True when the empty string is the only missing text, the usual case: a length test.
+  let onlyEmpty: Bool
+
+  init(texts: Set<String>) {
+    self.texts = texts
+    list = texts.sorted()
+    onlyEmpty = texts == [""]
+  }
 
   static let standard = MissingValues(texts: [""])
 
@@ -48,7 +58,10 @@ struct MissingValues: Sendable {
     guard let value else { return true }
     switch value {
     case .null: return true
-    case .string(let s): return texts.contains(s)
+    case .string(let s):
+      if onlyEmpty { return s.isEmpty }
+      for t in list where t == s { return true }
+      return false
     default: return false
     }
   }
