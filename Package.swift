@@ -16,6 +16,7 @@ let package = Package(
     .executable(name: "pl-extract", targets: ["pl-extract"]),
     .executable(name: "pl-load", targets: ["pl-load"]),
     .executable(name: "pl-clean", targets: ["pl-clean"]),
+    .executable(name: "pl-validate", targets: ["pl-validate"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,6 +53,11 @@ let package = Package(
       .embedInCode("Data/lexicon_units.csv"), .embedInCode("Data/lexicon_words.csv"),
       .embedInCode("Data/units.csv"), .embedInCode("Data/units-basis.csv"),
     ], swiftSettings: fast),
+    // Validation: the schema (Frictionless Table Schema plus rules), record and dataset rules,
+    // rejects with reasons and the report. The built-in lab schema is a data file, embedded.
+    .target(name: "PLValidate", dependencies: [
+      "PLCore", .product(name: "Yams", package: "Yams"),
+    ], resources: [.embedInCode("Data/lab.schema.yml")], swiftSettings: fast),
 
     // Shared command-line conventions: option groups, the runner, progress, summaries, metrics.
     .target(name: "PLCommandLine", dependencies: [
@@ -68,12 +74,16 @@ let package = Package(
     .executableTarget(name: "pl-clean", dependencies: [
       "PLClean", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
+    .executableTarget(name: "pl-validate", dependencies: [
+      "PLValidate", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
 
     // Helpers the test targets share: temporary folders, byte literals, pipes, chunked inputs.
     .target(name: "PLTestSupport", dependencies: ["PLCore"], path: "Tests/PLTestSupport"),
     .testTarget(name: "PLCoreTests", dependencies: ["PLCore", "PLTestSupport"]),
     .testTarget(name: "PLExtractTests", dependencies: ["PLExtract", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLCleanTests", dependencies: ["PLClean", "PLCore", "PLTestSupport"]),
+    .testTarget(name: "PLValidateTests", dependencies: ["PLValidate", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLLoadTests", dependencies: ["PLLoad", "PLSQLite", "PLPostgres", "PLCore", "PLTestSupport"]),
     .testTarget(name: "WrapperTests", dependencies: ["PLArchive", "PLXML", "PLPDF", "PLDigest", "PLTestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["PLCore"]),

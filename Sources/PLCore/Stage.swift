@@ -101,12 +101,15 @@ public struct RecordIssue: Equatable, Hashable, Sendable {
   public var field: String?
   public var code: String
   public var message: String
+  /// The offending value, when one value is at fault.
+  public var value: JSONValue?
 
-  public init(rule: String, field: String? = nil, code: String, message: String) {
+  public init(rule: String, field: String? = nil, code: String, message: String, value: JSONValue? = nil) {
     self.rule = rule
     self.field = field
     self.code = code
     self.message = message
+    self.value = value
   }
 
   /// The issue as a `_pl.errors` entry.
@@ -114,6 +117,7 @@ public struct RecordIssue: Equatable, Hashable, Sendable {
     var members = [Field("rule", .string(rule))]
     if let field { members.append(Field("field", .string(field))) }
     members += [Field("code", .string(code)), Field("message", .string(message))]
+    if let value { members.append(Field("value", value)) }
     return .object(members)
   }
 }
