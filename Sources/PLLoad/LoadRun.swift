@@ -69,7 +69,7 @@ final class RunSink: CompactLineSink {
   /// What is decided about each source: true when its records are passed over.
   private var skips: [String: Bool] = [:]
   /// The last `_pl.source` text seen on a compact line, and its decision.
-  private var lastSource: [UInt8] = []
+  private var lastSource: [UInt8]?
   private var lastSkip = false
   /// The NDJSON input being read, and its decision when it is the source.
   private var input = "-"
@@ -123,14 +123,15 @@ final class RunSink: CompactLineSink {
     if options.flattenMeta { return false }
     let skip: Bool
     if let meta = line.metaMember {
-      // `"_pl":{"source":"` is 16 bytes; a source without escapes ends at the next quote.
+      // `"_pl":{"source":"` is 17 bytes; a source without escapes ends at the next quote.
       let bytes = UnsafeBufferPointer(rebasing: line.bytes[meta])
-      guard bytes.count > 17, let base = bytes.baseAddress, memcmp(base, Self.sourcePrefix, 16) == 0,
-        let end = UnsafeBufferPointer(rebasing: bytes[16...]).firstIndex(of: UInt8(ascii: "\"")),
-        memchr(base + 16, Int32(UInt8(ascii: "\\")), end - 16) == nil
+      let prefix = Self.sourcePrefix.count
+      guard bytes.count > prefix, let base = bytes.baseAddress, memcmp(base, Self.sourcePrefix, prefix) == 0,
+        let length = UnsafeBufferPointer(rebasing: bytes[prefix...]).firstIndex(of: UInt8(ascii: "\"")),
+        memchr(base + prefix, Int32(UInt8(ascii: "\\")), length) == nil
       else { return false }
-      let source = UnsafeBufferPointer(rebasing: bytes[16..<end])
-      if source.elementsEqual(lastSource) {
+      let source = UnsafeBufferPointer(rebasing: bytes[prefix..<(prefix + length)])
+      if let last = lastSource, source.elementsEqual(last) {
         skip = lastSkip
       } else {
         skip = decide(String(decoding: source, as: UTF8.self))

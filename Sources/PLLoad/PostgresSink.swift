@@ -839,7 +839,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     do throws(PostgresError) {
       try connection.writeLedger(
         entry.values(
-          table: tableName, status: status, read: control.recordsRead(), inserted: report.rowsInserted,
+          table: table, status: status, read: control.recordsRead(), inserted: report.rowsInserted,
           rejected: control.rejects.count, skipped: control.recordsSkipped()), schema: target.schema)
     } catch {
       throw Self.plError(error, display: display, table: tableName, action: "cannot write the load ledger")
@@ -854,7 +854,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       try connection.execute("BEGIN; SET LOCAL lock_timeout = \(lockTimeoutMilliseconds)")
       try connection.writeLedger(
         entry.values(
-          table: tableName, status: "rolled_back", read: control.recordsRead(), inserted: control.committedRows,
+          table: table, status: "rolled_back", read: control.recordsRead(), inserted: control.committedRows,
           rejected: control.rejects.count, skipped: control.recordsSkipped()), schema: target.schema)
       try connection.execute("COMMIT")
     } catch {
@@ -865,7 +865,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   /// The SHA-256 values of the sources of committed loads into the table, from the ledger.
   public func committedSourceHashes() throws(PLError) -> Set<String> {
     do throws(PostgresError) {
-      return try connection.committedSourceHashes(table: tableName, schema: target.schema)
+      return try connection.committedSourceHashes(table: table, schema: target.schema)
     } catch {
       throw Self.plError(error, display: display, table: tableName, action: "cannot read the load ledger")
     }

@@ -60,7 +60,8 @@ public final class LoadRejects {
   /// Where a record came from, for messages: `(source, location)`; set by the loader to name
   /// inputs whose records carry no `_pl.source`.
   public var place: (_ record: Record, _ ordinal: Int) -> (source: String, location: Location?) = { record, ordinal in
-    (record.meta[key: MetaKey.source]?.stringValue ?? "-", record.placeDescription)
+    guard let source = record.meta[key: MetaKey.source]?.stringValue else { return ("record \(ordinal)", nil) }
+    return (source, record.placeDescription)
   }
 
   /// The record as it came, from the record as the sink saw it (`--flatten-meta` moves `_pl`
