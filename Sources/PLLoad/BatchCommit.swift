@@ -69,17 +69,34 @@ public final class LoadControl {
 extension PLError {
   /// The same error with `note` added to its message (after `; `).
   public func appending(_ note: String) -> PLError {
+    mapMessage { $0 + "; " + note }
+  }
+
+  /// The error of a load that committed batches before it failed: what the message says of
+  /// the whole load being undone no longer holds, and `note` says what stays.
+  func afterCommittedBatches(_ note: String, table: String) -> PLError {
+    mapMessage { message in
+      var text = message
+      for claim in [", table \(table) is as it was", ", nothing was loaded", "; nothing was loaded", ", so nothing was loaded"] {
+        text = text.replacing(claim, with: "")
+      }
+      return text + "; " + note
+    }
+  }
+
+  /// The same error with its message changed by `change`.
+  func mapMessage(_ change: (String) -> String) -> PLError {
     switch self {
-    case .malformed(let source, let location, let message): .malformed(source: source, location: location, message: message + "; " + note)
-    case .inputMissing(let source, let message): .inputMissing(source: source, message: message + "; " + note)
-    case .usage(let message): .usage(message + "; " + note)
-    case .config(let source, let message): .config(source: source, message: message + "; " + note)
-    case .cannotCreate(let target, let message): .cannotCreate(target: target, message: message + "; " + note)
-    case .io(let target, let message): .io(target: target, message: message + "; " + note)
-    case .unavailable(let target, let message): .unavailable(target: target, message: message + "; " + note)
-    case .tempFail(let target, let message): .tempFail(target: target, message: message + "; " + note)
-    case .qualityGate(let message): .qualityGate(message + "; " + note)
-    case .internalError(let message): .internalError(message + "; " + note)
+    case .malformed(let source, let location, let message): .malformed(source: source, location: location, message: change(message))
+    case .inputMissing(let source, let message): .inputMissing(source: source, message: change(message))
+    case .usage(let message): .usage(change(message))
+    case .config(let source, let message): .config(source: source, message: change(message))
+    case .cannotCreate(let target, let message): .cannotCreate(target: target, message: change(message))
+    case .io(let target, let message): .io(target: target, message: change(message))
+    case .unavailable(let target, let message): .unavailable(target: target, message: change(message))
+    case .tempFail(let target, let message): .tempFail(target: target, message: change(message))
+    case .qualityGate(let message): .qualityGate(change(message))
+    case .internalError(let message): .internalError(change(message))
     case .brokenPipe: .brokenPipe
     }
   }

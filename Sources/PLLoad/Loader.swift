@@ -134,7 +134,10 @@ public final class Loader {
       recordsSkipped = run.skipped
       // The rejects file keeps what was refused, also when the load failed.
       try? rejects.close()
-      if let committed = control.committedSummary { throw error.appending(committed) }
+      if let committed = control.committedSummary {
+        throw control.committedBatches > 0
+          ? error.afterCommittedBatches(committed, table: sink.report.table) : error.appending(committed)
+      }
       throw error
     }
     return sink.report
