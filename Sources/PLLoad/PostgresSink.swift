@@ -93,6 +93,11 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   private var sent = 0
   /// True when the COPY now open runs inside the savepoint `pl_segment`.
   private var inSavepoint = false
+  /// True when rows are kept until their COPY ends (with a rejects file): then a COPY ends
+  /// every `segmentSize` bytes. Without one, a refused row stops the load, its ordinal is all
+  /// that is needed to name it, and one COPY streams the whole load, the server working while
+  /// the next rows are prepared.
+  private var keepsRows = false
   /// Rows written into the staging table so far (staged path).
   private var stagedColumnsCreated = 0
 
@@ -366,6 +371,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     do throws(PostgresError) {
       // With rejects allowed, a COPY the server refuses is undone to here and sent again
       // without the rows it refused.
+      keepsRows = control.rejects.path != nil
       inSavepoint = control.rejects.allowsAny
       if inSavepoint { try connection.execute("SAVEPOINT pl_segment") }
       try connection.beginCopy("COPY \(into) (\(names)) FROM STDIN (FORMAT text)")
@@ -399,6 +405,10 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
     }
     sent = block.count
+    if !keepsRows {
+      block.removeAll()
+      sent = 0
+    }
   }
 
   // MARK: Writing rows
@@ -444,8 +454,10 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       }
     }
     block.append(0x0A)
-    segmentRows.append(SegmentRow(ordinal: taken + 1, end: block.count, record: segmentRecords.count, line: 0..<0))
-    segmentRecords.append(record)
+    if keepsRows {
+      segmentRows.append(SegmentRow(ordinal: taken + 1, end: block.count, record: segmentRecords.count, line: 0..<0))
+      segmentRecords.append(record)
+    }
     report.rowsInserted += 1
     try tookRecord()
   }
@@ -589,9 +601,11 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       }
     }
     block.append(0x0A)
-    let lineStart = segmentLines.count
-    segmentLines.append(line_)
-    segmentRows.append(SegmentRow(ordinal: taken + 1, end: block.count, record: -1, line: lineStart..<segmentLines.count))
+    if keepsRows {
+      let lineStart = segmentLines.count
+      segmentLines.append(line_)
+      segmentRows.append(SegmentRow(ordinal: taken + 1, end: block.count, record: -1, line: lineStart..<segmentLines.count))
+    }
     report.rowsInserted += 1
     try guarded { () throws(PLError) in try tookRecord() }
     return true
@@ -674,7 +688,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     }
     if block.count - sent >= Self.blockSize {
       try flush()
-      if block.count >= Self.segmentSize { try endCopy() }
+      if keepsRows && block.count >= Self.segmentSize { try endCopy() }
     }
   }
 
@@ -698,6 +712,17 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   /// aside); otherwise names the refused record (which stops the load).
   private func recover(from error: PostgresError) throws(PLError) {
     guard error.kind == .data || error.kind == .constraint else {
+      throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
+    }
+    guard keepsRows else {
+      // Every row of the COPY was sent in order (a value refused here stopped the load), so
+      // the line the server names is the record's ordinal less the COPY's first.
+      guard let line = Self.copyLine(in: error.context) else {
+        throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
+      }
+      report.rowsInserted -= 1
+      try control.rejects.refuse(
+        Record(), ordinal: copyFirstRecord + line - 1, issue: Self.issue(of: error), database: display, table: tableName)
       throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
     }
     let failed = Self.copyLine(in: error.context).map { $0 - 1 }.flatMap { segmentRows.indices.contains($0) ? $0 : nil }
