@@ -131,7 +131,9 @@ final class RunSink: CompactLineSink {
         memchr(base + prefix, Int32(UInt8(ascii: "\\")), length) == nil
       else { return false }
       let source = UnsafeBufferPointer(rebasing: bytes[prefix..<(prefix + length)])
-      if let last = lastSource, source.elementsEqual(last) {
+      if let last = lastSource, last.count == source.count,
+        last.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, base + prefix, length) == 0 } ?? true })
+      {
         skip = lastSkip
       } else {
         skip = decide(String(decoding: source, as: UTF8.self))
