@@ -116,6 +116,9 @@ struct LoadCommand: ParsableCommand {
     if let maxRejects, RejectLimit(maxRejects) == nil {
       throw ValidationError("--max-rejects takes a count (10) or a percentage (0.5%), not \(JSONWriter.string(.string(maxRejects))).")
     }
+    if maxRejects != nil && rejects == nil {
+      throw ValidationError("--max-rejects needs --rejects FILE, where the refused records go (without it none is allowed).")
+    }
     if let batch, batch < 1 { throw ValidationError("--batch must be at least 1.") }
     if flattenMeta && common.noMeta { throw ValidationError("--flatten-meta and --no-meta exclude each other.") }
     if files.isEmpty && Terminal().stdinIsTerminal {
