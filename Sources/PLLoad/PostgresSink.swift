@@ -47,10 +47,12 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   public let options: LoadOptions
   public let path: Path
   public private(set) var report: LoadReport
+  /// Rejects, batches and the ledger (see `LoadControl`); set before the first record.
+  public var control = LoadControl()
 
   private enum State { case loading, finished, aborted }
 
-  private let connection: PostgresConnection
+  let connection: PostgresConnection
   private let dialect = PostgresDialect()
   private var planner: SchemaPlanner<PostgresDialect>
   private var state = State.loading
@@ -77,6 +79,25 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   private var copying = false
   /// The record number of the first row of the COPY now open, to name rows the server refuses.
   private var copyFirstRecord = 1
+  /// Records taken so far (stored or refused): the ordinal of the last one.
+  private var taken = 0
+  /// `lock_timeout` of each transaction, in milliseconds.
+  private var lockTimeoutMilliseconds = 1
+  /// The rows of the COPY now open (its segment), to name and replay the rows the server refuses.
+  private var segmentRows: [SegmentRow] = []
+  /// The compact lines of the segment's rows that came as lines, as they came.
+  private let segmentLines = ByteBuffer(capacity: 1 << 16)
+  /// The records of the segment's rows that came parsed.
+  private var segmentRecords: [Record] = []
+  /// Bytes of `block` already sent to the server.
+  private var sent = 0
+  /// True when the COPY now open runs inside the savepoint `pl_segment`.
+  private var inSavepoint = false
+  /// True when rows are kept until their COPY ends (with a rejects file): then a COPY ends
+  /// every `segmentSize` bytes. Without one, a refused row stops the load, its ordinal is all
+  /// that is needed to name it, and one COPY streams the whole load, the server working while
+  /// the next rows are prepared.
+  private var keepsRows = false
   /// Rows written into the staging table so far (staged path).
   private var stagedColumnsCreated = 0
 
@@ -88,9 +109,12 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   /// absent from the COPY) and nothing else: its rows are written straight into the block.
   private var cachedInOrder = false
 
-  /// The COPY data waiting to be sent; sent when it passes `blockSize`.
+  /// The COPY data of the open COPY: sent in blocks of `blockSize`, kept until the COPY ends
+  /// (at `segmentSize`), so that rows the server refuses can be found and the others sent again.
   private let block = ByteBuffer(capacity: PostgresSink.blockSize + (64 << 10))
   static let blockSize = 1 << 20
+  /// One COPY carries at most about this much: a refused row costs at most a segment sent again.
+  static let segmentSize = 8 << 20
   /// Values of a row whose keys are not in COPY order, before they are put in order.
   private let slotBytes = ByteBuffer(capacity: 4096)
   private var slotStart: [Int] = []
@@ -138,6 +162,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       detectTypes: options.detectTypes)
     let (seconds, attoseconds) = options.lockTimeout.components
     let milliseconds = max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    lockTimeoutMilliseconds = Int(milliseconds)
     var schemaMissing = false
     var found: [[String?]] = []
     do throws(PostgresError) {
@@ -204,11 +229,13 @@ public final class PostgresSink: CompactLineSink, LoadSink {
         let names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
         do throws(PostgresError) {
           report.rowsInserted = try connection.run(
-            "INSERT INTO \(quotedTable) (\(names)) SELECT \(names) FROM \(Self.stagingTable)", parameters: [])
+            "INSERT INTO \(quotedTable) (\(names)) SELECT \(names) FROM \(Self.stagingTable)", parameters: []) + control.committedRows
         } catch {
           throw Self.plError(error, display: display, table: tableName, action: "cannot insert the staged rows")
         }
       }
+      try control.rejects.checkLimit(recordsRead: control.recordsRead(), database: display, table: tableName)
+      try writeLedger(status: "committed")
       do throws(PostgresError) {
         try connection.execute("COMMIT")
       } catch {
@@ -233,8 +260,11 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       copying = false
       connection.cancelCopy(reason: "the load was abandoned")
     }
-    if !connection.isBroken { try? connection.execute("ROLLBACK") }
-    report = LoadReport(database: display, table: tableName)
+    if !connection.isBroken {
+      try? connection.execute("ROLLBACK")
+      recordRolledBack()
+    }
+    report = LoadReport(database: display, table: tableName, rowsInserted: control.committedRows)
   }
 
   // MARK: Setting up the table
@@ -309,9 +339,12 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     copying = false
     do throws(PostgresError) {
       try connection.endCopy()
+      if inSavepoint { try connection.execute("RELEASE SAVEPOINT pl_segment") }
     } catch {
-      throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
+      try recover(from: error)
     }
+    inSavepoint = false
+    clearSegment()
   }
 
   /// Opens a COPY over the current columns (creating or widening the staging table first).
@@ -336,12 +369,23 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     }
     let names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
     do throws(PostgresError) {
+      // With rejects allowed, a COPY the server refuses is undone to here and sent again
+      // without the rows it refused.
+      keepsRows = control.rejects.path != nil
+      inSavepoint = control.rejects.allowsAny
+      if inSavepoint { try connection.execute("SAVEPOINT pl_segment") }
       try connection.beginCopy("COPY \(into) (\(names)) FROM STDIN (FORMAT text)")
     } catch {
       throw Self.plError(error, display: display, table: tableName, action: "cannot start the COPY")
     }
     copying = true
-    copyFirstRecord = report.rowsInserted + 1
+    copyFirstRecord = taken + 1
+  }
+
+  /// The COPY statement over the current columns.
+  private var copyStatement: String {
+    let names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
+    return "COPY \(path == .direct ? quotedTable : Self.stagingTable) (\(names)) FROM STDIN (FORMAT text)"
   }
 
   private func run(_ sql: String, action: String) throws(PLError) {
@@ -354,13 +398,17 @@ public final class PostgresSink: CompactLineSink, LoadSink {
 
   /// Sends the buffered rows.
   private func flush() throws(PLError) {
-    guard block.count > 0 else { return }
+    guard block.count > sent else { return }
     do throws(PostgresError) {
-      try connection.putCopyData(block.bytes)
+      try connection.putCopyData(UnsafeBufferPointer(rebasing: block.bytes[sent...]))
     } catch {
       throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
     }
-    block.removeAll()
+    sent = block.count
+    if !keepsRows {
+      block.removeAll()
+      sent = 0
+    }
   }
 
   // MARK: Writing rows
@@ -381,7 +429,11 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       slotStart[parameter] = slotBytes.count
       guard encode(fields[i].value, kind: parameterKinds[parameter], into: slotBytes) else {
         block.removeLast(block.count - rowStart)
-        throw refusal(key: fields[i].key, parameter: parameter, value: fields[i].value)
+        let message = refusal(key: fields[i].key, parameter: parameter, value: fields[i].value)
+        try control.rejects.refuse(
+          record, ordinal: taken + 1, issue: .typeError(field: fields[i].key, message: message), database: display, table: tableName)
+        try tookRecord()
+        return
       }
       slotEnd[parameter] = slotBytes.count
     }
@@ -402,8 +454,12 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       }
     }
     block.append(0x0A)
+    if keepsRows {
+      segmentRows.append(SegmentRow(ordinal: taken + 1, end: block.count, record: segmentRecords.count, line: 0..<0))
+      segmentRecords.append(record)
+    }
     report.rowsInserted += 1
-    if block.count >= Self.blockSize { try flush() }
+    try tookRecord()
   }
 
   /// Writes `value` in COPY text form for a column of `kind`; false when the column cannot
@@ -525,10 +581,14 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       }
       if refused {
         block.removeLast(block.count - rowStart)
-        let failure = refusal(
-          key: shapes.keys[i], parameter: i, shown: String(decoding: bytes, as: UTF8.self), isString: member.kind == .string)
-        abort()
-        throw failure
+        let key = shapes.keys[i]
+        let message = refusal(key: key, parameter: i, shown: String(decoding: bytes, as: UTF8.self), isString: member.kind == .string)
+        try guarded { () throws(PLError) in
+          let record = try SQLiteSink.record(of: line_, source: display)
+          try control.rejects.refuse(record, ordinal: taken + 1, issue: .typeError(field: key, message: message), database: display, table: tableName)
+          try tookRecord()
+        }
+        return true
       }
     }
     if metaParameter >= 0 {
@@ -541,15 +601,13 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       }
     }
     block.append(0x0A)
-    report.rowsInserted += 1
-    if block.count >= Self.blockSize {
-      do throws(PLError) {
-        try flush()
-      } catch {
-        abort()
-        throw error
-      }
+    if keepsRows {
+      let lineStart = segmentLines.count
+      segmentLines.append(line_)
+      segmentRows.append(SegmentRow(ordinal: taken + 1, end: block.count, record: -1, line: lineStart..<segmentLines.count))
     }
+    report.rowsInserted += 1
+    try guarded { () throws(PLError) in try tookRecord() }
     return true
   }
 
@@ -565,7 +623,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     }
     let before = planner.count
     let detectTypes = detectTypes
-    let columns = try planner.map(keys: keys, record: report.rowsInserted + 1) {
+    let columns = try planner.map(keys: keys, record: taken + 1) {
       ColumnType(of: fields[$0].value, detectTypes: detectTypes)
     }
     for column in before..<planner.count { try addColumn(column) }
@@ -591,8 +649,8 @@ public final class PostgresSink: CompactLineSink, LoadSink {
 
   // MARK: Errors
 
-  /// The error for a value the column cannot take unchanged.
-  private func refusal(key: String, parameter: Int, value: JSONValue) -> PLError {
+  /// Why the column cannot take a value unchanged, for the record's `_pl.errors`.
+  private func refusal(key: String, parameter: Int, value: JSONValue) -> String {
     switch value {
     case .string(let text): refusal(key: key, parameter: parameter, shown: text, isString: true)
     case .number(let text): refusal(key: key, parameter: parameter, shown: text, isString: false)
@@ -600,14 +658,242 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     }
   }
 
-  private func refusal(key: String, parameter: Int, shown: String, isString: Bool) -> PLError {
+  private func refusal(key: String, parameter: Int, shown: String, isString: Bool) -> String {
     let column = planner.columns[copyColumns[parameter]]
     let value = isString ? JSONWriter.string(.string(shown)) : shown
     let keyNote = key == column.name ? "" : " (key \(JSONWriter.string(.string(key))))"
     let reason = isString && shown.utf8.contains(0) ? "PostgreSQL text cannot hold the NUL character" : "it cannot be stored there unchanged"
-    return .malformed(
-      source: display, location: nil,
-      message: "table \(tableName): record \(report.rowsInserted + 1): \(value)\(keyNote) does not fit column \(column.name) (\(column.declaredType)): \(reason); values are loaded exactly as they come or not at all, so nothing was loaded")
+    return "\(value)\(keyNote) does not fit column \(column.name) (\(column.declaredType)): \(reason); values are loaded exactly as they come or not at all"
+  }
+
+  // MARK: Rejects, batches and the ledger
+
+  /// A row of the open COPY: its record's ordinal, where its COPY text ends in `block`, and
+  /// where its record is (`segmentRecords[record]`, or the compact line `segmentLines[line]`
+  /// when `record` is -1).
+  private struct SegmentRow {
+    var ordinal: Int
+    var end: Int
+    var record: Int
+    var line: Range<Int>
+  }
+
+  /// Counts a record taken; sends a full block, ends a full segment, commits a full batch.
+  @inline(__always)
+  private func tookRecord() throws(PLError) {
+    taken += 1
+    if control.taken() {
+      try commitBatch()
+      return
+    }
+    if block.count - sent >= Self.blockSize {
+      try flush()
+      if keepsRows && block.count >= Self.segmentSize { try endCopy() }
+    }
+  }
+
+  private func clearSegment() {
+    block.removeAll()
+    sent = 0
+    segmentRows.removeAll(keepingCapacity: true)
+    segmentRecords.removeAll(keepingCapacity: true)
+    segmentLines.removeAll()
+  }
+
+  /// The record of the segment's row `index`, as it came.
+  private func segmentRecord(_ index: Int) throws(PLError) -> Record {
+    let row = segmentRows[index]
+    if row.record >= 0 { return segmentRecords[row.record] }
+    return try SQLiteSink.record(of: UnsafeBufferPointer(rebasing: segmentLines.bytes[row.line]), source: display)
+  }
+
+  /// After the server refused the COPY of the open segment: with rejects allowed, undoes it to
+  /// its savepoint and sends its rows again without the ones the server refuses (each set
+  /// aside); otherwise names the refused record (which stops the load).
+  private func recover(from error: PostgresError) throws(PLError) {
+    guard error.kind == .data || error.kind == .constraint else {
+      throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
+    }
+    guard keepsRows else {
+      // Every row of the COPY was sent in order (a value refused here stopped the load), so
+      // the line the server names is the record's ordinal less the COPY's first.
+      guard let line = Self.copyLine(in: error.context) else {
+        throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
+      }
+      report.rowsInserted -= 1
+      try control.rejects.refuse(
+        Record(), ordinal: copyFirstRecord + line - 1, issue: Self.issue(of: error), database: display, table: tableName)
+      throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
+    }
+    let failed = Self.copyLine(in: error.context).map { $0 - 1 }.flatMap { segmentRows.indices.contains($0) ? $0 : nil }
+    guard inSavepoint else {
+      guard let failed else { throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord) }
+      try reject(row: failed, error)
+      throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
+    }
+    do throws(PostgresError) {
+      try connection.execute("ROLLBACK TO SAVEPOINT pl_segment")
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, firstRecord: copyFirstRecord)
+    }
+    if let failed {
+      // The rows before the refused one passed; the refused one is set aside.
+      if failed > 0 { try replay(0..<failed) }
+      try reject(row: failed, error)
+      try replay((failed + 1)..<segmentRows.count)
+    } else {
+      try replay(0..<segmentRows.count)
+    }
+    do throws(PostgresError) {
+      try connection.execute("RELEASE SAVEPOINT pl_segment")
+    } catch {
+      throw Self.plError(error, display: display, table: tableName)
+    }
+  }
+
+  /// Sends the segment's rows `range` again, a block at a time, each in a savepoint; a block
+  /// the server refuses is undone and sent again without the refused row, and after a second
+  /// refusal row by row.
+  private func replay(_ range: Range<Int>) throws(PLError) {
+    var start = range.lowerBound
+    while start < range.upperBound {
+      let base = start == 0 ? 0 : segmentRows[start - 1].end
+      var end = start + 1
+      while end < range.upperBound && segmentRows[end].end - base <= Self.blockSize { end += 1 }
+      var failures = 0
+      while start < end {
+        let stop = failures >= 2 ? start + 1 : end
+        guard let (index, error) = try copy(start..<stop) else {
+          start = stop
+          continue
+        }
+        failures += 1
+        if index > start { try replay(start..<index) }
+        try reject(row: index, error)
+        start = index + 1
+      }
+    }
+  }
+
+  /// COPYs the segment's rows `range` in a savepoint of their own; on a refusal, undoes them and
+  /// returns the refused row (the first of `range` when the server does not say) and the error.
+  private func copy(_ range: Range<Int>) throws(PLError) -> (Int, PostgresError)? {
+    let from = range.lowerBound == 0 ? 0 : segmentRows[range.lowerBound - 1].end
+    let to = segmentRows[range.upperBound - 1].end
+    do throws(PostgresError) {
+      try connection.execute("SAVEPOINT pl_replay")
+      try connection.beginCopy(copyStatement)
+      try connection.putCopyData(UnsafeBufferPointer(rebasing: block.bytes[from..<to]))
+      try connection.endCopy()
+      try connection.execute("RELEASE SAVEPOINT pl_replay")
+      return nil
+    } catch {
+      guard error.kind == .data || error.kind == .constraint else {
+        throw Self.plError(error, display: display, table: tableName)
+      }
+      do throws(PostgresError) {
+        try connection.execute("ROLLBACK TO SAVEPOINT pl_replay; RELEASE SAVEPOINT pl_replay")
+      } catch {
+        throw Self.plError(error, display: display, table: tableName)
+      }
+      let line = Self.copyLine(in: error.context) ?? 1
+      return (min(range.lowerBound + max(line, 1) - 1, range.upperBound - 1), error)
+    }
+  }
+
+  /// Sets the segment's row `index` aside as refused by the server with `error`.
+  private func reject(row index: Int, _ error: PostgresError) throws(PLError) {
+    report.rowsInserted -= 1
+    try control.rejects.refuse(
+      try segmentRecord(index), ordinal: segmentRows[index].ordinal, issue: Self.issue(of: error), database: display,
+      table: tableName)
+  }
+
+  /// The `_pl.errors` entry of a row the server refused.
+  static func issue(of error: PostgresError) -> RecordIssue {
+    let state = error.sqlState ?? ""
+    let code =
+      state == "23505" ? "unique-error"
+      : state.hasPrefix("23") ? "constraint-error"
+      : state == "22001" ? "length-error"
+      : "type-error"
+    var message = error.message
+    if let detail = error.detail { message += " (\(detail))" }
+    // A NOT NULL violation names its column only in the message.
+    var field = copyColumn(in: error.context)
+    if field == nil, let range = error.message.firstRange(of: "in column \""),
+      let end = error.message[range.upperBound...].firstIndex(of: "\"")
+    {
+      field = String(error.message[range.upperBound..<end])
+    }
+    return RecordIssue(rule: "load", field: field, code: code, message: message)
+  }
+
+  /// Commits the records so far and starts the next batch's transaction.
+  private func commitBatch() throws(PLError) {
+    try endCopy()
+    if path == .staged && !copyColumns.isEmpty {
+      let names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
+      try run("INSERT INTO \(quotedTable) (\(names)) SELECT \(names) FROM \(Self.stagingTable)", action: "cannot insert the staged rows")
+      // The staging table goes with the commit.
+      stagedColumnsCreated = 0
+    }
+    do throws(PostgresError) {
+      try connection.execute("COMMIT")
+    } catch {
+      if error.kind == .connectionLost {
+        throw PLError.unavailable(
+          target: display,
+          message: "the connection to the server was lost while committing batch \(control.committedBatches + 1) (\(error.message)): it may or may not have been committed; look at table \(tableName) before loading again")
+      }
+      throw Self.plError(error, display: display, table: tableName, action: "commit")
+    }
+    control.committed(rows: report.rowsInserted)
+    do throws(PostgresError) {
+      try connection.execute("BEGIN; SET LOCAL lock_timeout = \(lockTimeoutMilliseconds)")
+      if tableExists { try connection.execute("LOCK TABLE \(quotedTable) IN SHARE ROW EXCLUSIVE MODE") }
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, action: "cannot start the next batch")
+    }
+  }
+
+  /// Writes the ledger row of this run (inside the open transaction), when there is one.
+  private func writeLedger(status: String) throws(PLError) {
+    // A load that created nothing (no records for a new table) leaves no trace either.
+    guard let entry = control.ledger, tableExists else { return }
+    do throws(PostgresError) {
+      try connection.writeLedger(
+        entry.values(
+          table: table, status: status, read: control.recordsRead(), inserted: report.rowsInserted,
+          rejected: control.rejects.count, skipped: control.recordsSkipped()), schema: target.schema)
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, action: "cannot write the load ledger")
+    }
+  }
+
+  /// After a rollback: records the rolled-back run in a short transaction of its own, when it
+  /// can (best effort).
+  private func recordRolledBack() {
+    guard let entry = control.ledger else { return }
+    do throws(PostgresError) {
+      try connection.execute("BEGIN; SET LOCAL lock_timeout = \(lockTimeoutMilliseconds)")
+      try connection.writeLedger(
+        entry.values(
+          table: table, status: "rolled_back", read: control.recordsRead(), inserted: control.committedRows,
+          rejected: control.rejects.count, skipped: control.recordsSkipped()), schema: target.schema)
+      try connection.execute("COMMIT")
+    } catch {
+      if !connection.isBroken { try? connection.execute("ROLLBACK") }
+    }
+  }
+
+  /// The SHA-256 values of the sources of committed loads into the table, from the ledger.
+  public func committedSourceHashes() throws(PLError) -> Set<String> {
+    do throws(PostgresError) {
+      return try connection.committedSourceHashes(table: table, schema: target.schema)
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, action: "cannot read the load ledger")
+    }
   }
 
   /// Runs `body`; on error rolls the load back before rethrowing.

@@ -53,14 +53,19 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
   public let options: LoadOptions
   /// What the load did; final after `finish()`.
   public private(set) var report: LoadReport
+  /// Rejects, batches and the ledger (see `LoadControl`); set before the first record.
+  public var control = LoadControl()
 
   private enum State { case loading, finished, aborted }
 
-  private let connection: SQLiteConnection
+  /// Reopened on the final path when a batch commit moves a new database file into place.
+  var connection: SQLiteConnection
   private let dialect: SQLiteDialect
   private var planner: SchemaPlanner<SQLiteDialect>
-  /// Set when the load creates the database file.
-  private let newFile: NewDatabaseFile?
+  /// Set when the load creates the database file; nil once a batch commit moved it into place.
+  private var newFile: NewDatabaseFile?
+  /// Records taken so far (stored or refused): the ordinal of the last one.
+  private var taken = 0
   private var state = State.loading
   private let quotedTable: String
   private var tableExists: Bool
@@ -215,6 +220,8 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     try guarded { () throws(PLError) in
       if pending != nil { try setUpTable() }
       insert = nil
+      try control.rejects.checkLimit(recordsRead: control.recordsRead(), database: databasePath, table: table)
+      try writeLedger(status: "committed")
       do throws(SQLiteError) {
         try connection.execute("COMMIT")
       } catch {
@@ -241,8 +248,10 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     if let newFile {
       connection.close()
       newFile.discard()
+    } else {
+      recordRolledBack()
     }
-    report = LoadReport(database: databasePath, table: table)
+    report = LoadReport(database: databasePath, table: table, rowsInserted: control.committedRows)
   }
 
   // MARK: Setting up the table
@@ -257,7 +266,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     for (offset, record) in sample.enumerated() {
       let fields = record.fields
       let detectTypes = detectTypes
-      _ = try planner.map(keys: fields.map(\.key), record: report.rowsInserted + offset + 1) {
+      _ = try planner.map(keys: fields.map(\.key), record: taken + offset + 1) {
         ColumnType(of: fields[$0].value, detectTypes: detectTypes)
       }
     }
@@ -367,7 +376,11 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
       statement.reset()
     } catch {
       statement.reset()
-      throw error.plError(database: databasePath, table: table, record: report.rowsInserted + 1)
+      guard let issue = Self.rowIssue(error) else {
+        throw error.plError(database: databasePath, table: table, record: taken + 1)
+      }
+      try refuse(record, issue)
+      return
     }
     if refused >= 0 {
       let field = fields[refused]
@@ -378,9 +391,12 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
       case .number(let number): (text, isString) = (number, false)
       default: (text, isString) = (JSONWriter.string(field.value), false)
       }
-      throw text.withUTF8 { bytes in refusal(key: field.key, parameter: parameters[refused], value: bytes, isString: isString) }
+      let message = text.withUTF8 { bytes in refusal(key: field.key, parameter: parameters[refused], value: bytes, isString: isString) }
+      try refuse(record, .typeError(field: field.key, message: message))
+      return
     }
     report.rowsInserted += 1
+    try tookRecord()
   }
 
   /// Inserts a compact NDJSON line straight from its bytes, when that gives the same row as
@@ -448,19 +464,25 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
       statement.reset()
     } catch {
       statement.reset()
-      let failure = error.plError(database: databasePath, table: table, record: report.rowsInserted + 1)
-      abort()
-      throw failure
+      guard let issue = Self.rowIssue(error) else {
+        let failure = error.plError(database: databasePath, table: table, record: taken + 1)
+        abort()
+        throw failure
+      }
+      try guarded { () throws(PLError) in try refuse(try Self.record(of: line, source: databasePath), issue) }
+      return true
     }
     if refused >= 0 {
       let member = members[refused]
-      let failure = refusal(
+      let message = refusal(
         key: shapes.keys[refused], parameter: parameters[refused], value: UnsafeBufferPointer(rebasing: line[member.value]),
         isString: member.kind == .string)
-      abort()
-      throw failure
+      let key = shapes.keys[refused]
+      try guarded { () throws(PLError) in try refuse(try Self.record(of: line, source: databasePath), .typeError(field: key, message: message)) }
+      return true
     }
     report.rowsInserted += 1
+    try guarded { () throws(PLError) in try tookRecord() }
     return true
   }
 
@@ -501,7 +523,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
   private func map(_ fields: [Field], keys: [String]) throws(PLError) {
     let before = planner.count
     let detectTypes = detectTypes
-    let columns = try planner.map(keys: keys, record: report.rowsInserted + 1) {
+    let columns = try planner.map(keys: keys, record: taken + 1) {
       ColumnType(of: fields[$0].value, detectTypes: detectTypes)
     }
     for column in before..<planner.count { try addColumn(column) }
@@ -555,17 +577,15 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
 
   // MARK: Errors
 
-  /// The error for a value that SQLite would not store as it came.
-  private func refusal(key: String, parameter: Int, value: UnsafeBufferPointer<UInt8>, isString: Bool) -> PLError {
+  /// Why SQLite would not store a value as it came, for the record's `_pl.errors`.
+  private func refusal(key: String, parameter: Int, value: UnsafeBufferPointer<UInt8>, isString: Bool) -> String {
     let column = planner.columns[insertColumns[parameter]]
     let kind = column.kind
     let shown = isString ? JSONWriter.string(.string(String(decoding: value, as: UTF8.self))) : String(decoding: value, as: UTF8.self)
     let stored = isString ? dialect.storedForm(ofString: value, into: kind) : dialect.storedForm(ofNumber: value, into: kind)
     let keyNote = key == column.name ? "" : " (key \(JSONWriter.string(.string(key))))"
     let type = column.declaredType.isEmpty ? "no declared type" : column.declaredType
-    return .malformed(
-      source: databasePath, location: nil,
-      message: "table \(table): record \(report.rowsInserted + 1): \(shown)\(keyNote) in column \(column.name) (\(type)) would be stored as \(stored); values are loaded exactly as they come or not at all, so nothing was loaded")
+    return "\(shown)\(keyNote) in column \(column.name) (\(type)) would be stored as \(stored); values are loaded exactly as they come or not at all"
   }
 
   /// Runs `body`; on error rolls the load back before rethrowing, so that all-or-nothing does
@@ -581,5 +601,123 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
 
   private func notLoading() -> PLError {
     .internalError("\(databasePath): table \(table): the load was already \(state == .finished ? "finished" : "rolled back")")
+  }
+
+  // MARK: Rejects, batches and the ledger
+
+  /// Sets `record` aside as refused by the database (or throws, as `control.rejects` says).
+  private func refuse(_ record: Record, _ issue: RecordIssue) throws(PLError) {
+    try control.rejects.refuse(record, ordinal: taken + 1, issue: issue, database: databasePath, table: table)
+    try tookRecord()
+  }
+
+  /// Counts a record taken and commits when its batch is full.
+  @inline(__always)
+  private func tookRecord() throws(PLError) {
+    taken += 1
+    if control.taken() { try commitBatch() }
+  }
+
+  /// Commits the records so far and starts the next batch's transaction. The first commit of
+  /// a load that creates the database moves the file into place and reopens it there, so that
+  /// SQLite's journal of later batches belongs to the database's own name.
+  private func commitBatch() throws(PLError) {
+    insert = nil
+    do throws(SQLiteError) {
+      try connection.execute("COMMIT")
+    } catch {
+      throw error.plError(database: databasePath, table: table, action: "commit")
+    }
+    if let newFile {
+      connection.close()
+      try newFile.publish()
+      self.newFile = nil
+      do throws(SQLiteError) {
+        connection = try SQLiteConnection(path: databasePath, busyTimeout: options.lockTimeout)
+        try connection.execute("PRAGMA cache_size = -16384")
+      } catch {
+        throw error.plError(database: databasePath, table: table)
+      }
+    }
+    control.committed(rows: report.rowsInserted)
+    do throws(SQLiteError) {
+      try connection.execute("BEGIN IMMEDIATE")
+    } catch {
+      throw error.plError(database: databasePath, table: table)
+    }
+  }
+
+  /// Writes the ledger row of this run (inside the open transaction), when there is one.
+  private func writeLedger(status: String) throws(PLError) {
+    // A load that created nothing (no records for a new table) leaves no trace either.
+    guard let entry = control.ledger, tableExists else { return }
+    do throws(SQLiteError) {
+      try connection.writeLedger(
+        entry.values(
+          table: table, status: status, read: control.recordsRead(), inserted: report.rowsInserted, rejected: control.rejects.count,
+          skipped: control.recordsSkipped()))
+    } catch {
+      throw error.plError(database: databasePath, table: table, action: "cannot write the load ledger")
+    }
+  }
+
+  /// After a rollback: records the rolled-back run in a short transaction of its own, when it
+  /// can (best effort: a failure here changes nothing of the load's outcome).
+  private func recordRolledBack() {
+    guard let entry = control.ledger, !connection.isInTransaction else { return }
+    do throws(SQLiteError) {
+      try connection.execute("BEGIN IMMEDIATE")
+      try connection.writeLedger(
+        entry.values(
+          table: table, status: "rolled_back", read: control.recordsRead(), inserted: control.committedRows,
+          rejected: control.rejects.count, skipped: control.recordsSkipped()))
+      try connection.execute("COMMIT")
+    } catch {
+      if connection.isInTransaction { try? connection.execute("ROLLBACK") }
+    }
+  }
+
+  /// The SHA-256 values of the sources of committed loads into the table, from the ledger.
+  public func committedSourceHashes() throws(PLError) -> Set<String> {
+    do throws(SQLiteError) {
+      return try connection.committedSourceHashes(table: table)
+    } catch {
+      throw error.plError(database: databasePath, table: table, action: "cannot read the load ledger")
+    }
+  }
+
+  /// The issue of a row SQLite refused, or nil when the failure is not the row's (a full disk).
+  static func rowIssue(_ error: SQLiteError) -> RecordIssue? {
+    let field = Self.constraintField(error.message)
+    switch error.extendedCode {
+    case 2067, 1555:  // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
+      return RecordIssue(rule: "load", field: field, code: "unique-error", message: error.message)
+    case 3091:  // SQLITE_CONSTRAINT_DATATYPE (STRICT tables)
+      return RecordIssue(rule: "load", field: field, code: "type-error", message: error.message)
+    default:
+      break
+    }
+    switch error.kind {
+    case .constraint: return RecordIssue(rule: "load", field: field, code: "constraint-error", message: error.message)
+    case .tooBig: return RecordIssue(rule: "load", field: field, code: "length-error", message: error.message)
+    default: return nil
+    }
+  }
+
+  /// The column a constraint message names (`NOT NULL constraint failed: t.a`), when one.
+  static func constraintField(_ message: String) -> String? {
+    guard let range = message.firstRange(of: "constraint failed: ") else { return nil }
+    let names = message[range.upperBound...]
+    guard !names.contains(","), let dot = names.firstIndex(of: ".") else { return nil }
+    return String(names[names.index(after: dot)...])
+  }
+
+  /// The record a compact line stands for, to set it aside.
+  static func record(of line: UnsafeBufferPointer<UInt8>, source: String) throws(PLError) -> Record {
+    do throws(JSONSyntaxError) {
+      return try JSONParser.parseRecord(line)
+    } catch {
+      throw .internalError("\(source): a compact line did not parse: \(error.message)")
+    }
   }
 }

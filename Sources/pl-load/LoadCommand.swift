@@ -15,8 +15,21 @@ struct LoadCommand: ParsableCommand {
       variables, service files and ~/.pgpass). The table is created when missing. Column types \
       are inferred from the first 1000 records (SQLite: INTEGER, REAL, TEXT; PostgreSQL: BIGINT, \
       DOUBLE PRECISION, NUMERIC, BOOLEAN, JSONB, TEXT); keys that appear later become new \
-      columns. The _pl metadata is stored as JSON in a _pl column. The whole load is one \
-      transaction: on any error, or if the run is killed, the table is left as it was.
+      columns. The _pl metadata is stored as JSON in a _pl column (or, with --flatten-meta, as \
+      columns _pl_source, _pl_line, _pl_row, _pl_page, _pl_sheet and _pl_rest). The whole load is \
+      one transaction (one per batch with --batch N): on any error, or if the run is killed, the \
+      table is left as it was (as of the last committed batch).
+
+      A record the database refuses (a value that does not fit its column, a NOT NULL, CHECK or \
+      unique violation, a value too long) rolls the load back and exits 1, naming the record; \
+      with --rejects FILE it is written to FILE as it came, with the reason in _pl.errors, and \
+      the load goes on (up to --max-rejects).
+
+      Each run is recorded in the table _pl_loads of the target database (beside the table): \
+      its status, counts, command line and sources with their SHA-256. A record's source is the \
+      file of its _pl.source (before any !); records without _pl.source belong to the input \
+      file they were read from. --skip-loaded passes over records of sources already loaded \
+      into the table.
       """,
     version: PLVersion.string)
 
@@ -52,6 +65,37 @@ struct LoadCommand: ParsableCommand {
     help: ArgumentHelp("PostgreSQL: read the password from the first line of FILE (rather than from the URL, where ps shows it).", valueName: "FILE"))
   var passwordFile: String?
 
+  @Option(
+    name: .customLong("rejects"),
+    help: ArgumentHelp(
+      "Write records the database refuses to FILE (NDJSON, each with _pl.errors) and go on loading the others; without it, the first refused record rolls the load back.",
+      valueName: "FILE"))
+  var rejects: String?
+
+  @Option(
+    name: .customLong("max-rejects"),
+    help: ArgumentHelp(
+      "Roll the load back (exit 1) when more than N records, or more than P% of the records read, are refused (default: none without --rejects, no limit with it).",
+      valueName: "N|P%"))
+  var maxRejects: String?
+
+  @Option(
+    name: .customLong("batch"),
+    help: ArgumentHelp(
+      "Commit after every N records instead of once at the end; a failure then rolls back only the batch under way.",
+      valueName: "N"))
+  var batch: Int?
+
+  @Flag(
+    name: .customLong("skip-loaded"),
+    help: "Skip records whose source file (same SHA-256) the ledger _pl_loads says was loaded into TABLE by a committed run.")
+  var skipLoaded = false
+
+  @Flag(
+    name: .customLong("flatten-meta"),
+    help: "Store _pl.source, .line, .row, .page and .sheet in columns _pl_source, _pl_line, … and the other _pl members as JSON in _pl_rest, instead of one _pl column.")
+  var flattenMeta = false
+
   @OptionGroup var common: CommonOptions
 
   var target: LoadTarget {
@@ -69,6 +113,14 @@ struct LoadCommand: ParsableCommand {
     } else if allowMemory {
       throw ValidationError("--allow-memory is for SQLite targets, not PostgreSQL.")
     }
+    if let maxRejects, RejectLimit(maxRejects) == nil {
+      throw ValidationError("--max-rejects takes a count (10) or a percentage (0.5%), not \(JSONWriter.string(.string(maxRejects))).")
+    }
+    if maxRejects != nil && rejects == nil {
+      throw ValidationError("--max-rejects needs --rejects FILE, where the refused records go (without it none is allowed).")
+    }
+    if let batch, batch < 1 { throw ValidationError("--batch must be at least 1.") }
+    if flattenMeta && common.noMeta { throw ValidationError("--flatten-meta and --no-meta exclude each other.") }
     if files.isEmpty && Terminal().stdinIsTerminal {
       throw ValidationError("no input: give FILE arguments, or pipe records into standard input.")
     }
@@ -83,10 +135,28 @@ struct LoadCommand: ParsableCommand {
         context.note("the URL holds a password, which other users can see in ps; use --password-file, PGPASSFILE or ~/.pgpass")
       }
       let observer = LoadProgress(context: context, plan: plan)
-      let loader = Loader(plan: plan)
-      // A failed load read some records and stored none (it was rolled back).
-      defer { context.stats.recordsIn = loader.recordsRead }
+      let run = LoadRunOptions(
+        rejectsPath: rejects, maxRejects: maxRejects.flatMap { RejectLimit($0) }, batchSize: batch, ledger: true,
+        skipLoaded: skipLoaded, flattenMeta: flattenMeta, toolVersion: PLVersion.string,
+        commandLine: LoadLedgerEntry.redacted(CommandLine.arguments))
+      let loader = Loader(plan: plan, run: run)
+      loader.note = { context.note($0) }
+      // A failed load read some records and stored none (it was rolled back), or the rows of
+      // its committed batches.
+      var loaded = false
+      defer {
+        context.stats.recordsIn = loader.recordsRead
+        context.stats.rejected = loader.control?.rejects.count ?? 0
+        context.stats.skipped = loader.recordsSkipped
+        if !loaded, let control = loader.control, control.committedBatches > 0 {
+          context.stats.recordsOut = control.committedRows
+          context.stats.extra = [
+            Field("batches_committed", .integer(control.committedBatches)), Field("rows_committed", .integer(control.committedRows)),
+          ]
+        }
+      }
       let report = try loader.run(observer: observer)
+      loaded = true
       context.stats.recordsOut = report.rowsInserted
       context.stats.extra = [
         Field("database", .string(report.database)),
@@ -103,10 +173,18 @@ struct LoadCommand: ParsableCommand {
           context.note("key \(JSONWriter.string(.string(rename.key))) is stored in column \(rename.column): the column of its name is taken by a key that differs only in case (or by _pl)")
         }
       }
+      if let control = loader.control, let size = control.batchSize {
+        let batches = control.batchesAtEnd
+        context.stats.extra += [Field("batch_size", .integer(size)), Field("batches_committed", .integer(batches)), Field("rows_committed", .integer(report.rowsInserted))]
+      }
       var detail = "into \(report.database):\(report.table)"
       if report.tableCreated { detail += " (created)" }
       if !report.columnsAdded.isEmpty { detail += " (new columns: \(report.columnsAdded.joined(separator: ", ")))" }
       if !report.columnsRenamed.isEmpty { detail += " (renamed: \(report.columnsRenamed.map(\.description).joined(separator: ", ")))" }
+      if let control = loader.control, control.batchSize != nil {
+        let batches = control.batchesAtEnd
+        detail += " in \(batches) \(batches == 1 ? "batch" : "batches")"
+      }
       context.stats.textDetail = detail
     }
   }

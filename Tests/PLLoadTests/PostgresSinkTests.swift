@@ -58,8 +58,8 @@ struct PostgresSinkTests {
     let f = try fixture()
     try f.execute("CREATE TABLE t (x \(type))")
     let error = failure { try f.loadLines(line + "\n", options: Self.noMeta) }
-    #expect(error?.exitStatus == .dataError, "\(String(describing: error))")
-    #expect(error?.description.contains("record 1") == true, "\(String(describing: error))")
+    #expect(error?.exitStatus == .qualityGate, "\(String(describing: error))")
+    #expect(error?.description.contains(": line 1 (field \"x\")") == true, "\(String(describing: error))")
     #expect(try f.rows("SELECT count(*) FROM t") == [["0"]])
   }
 
@@ -82,8 +82,8 @@ struct PostgresSinkTests {
     try f.execute("CREATE TABLE t (x VARCHAR(3), d DATE)")
     let lines = #"{"x":"abc","d":"2024-01-01"}"# + "\n" + #"{"x":"ab","d":"2024-02-30"}"# + "\n"
     let error = failure { try f.loadLines(lines, options: Self.noMeta) }
-    #expect(error?.exitStatus == .dataError)
-    #expect(error?.description.contains("record 2, column d") == true, "\(String(describing: error))")
+    #expect(error?.exitStatus == .qualityGate)
+    #expect(error?.description.contains(": line 2 (field \"d\")") == true, "\(String(describing: error))")
     #expect(try f.rows("SELECT count(*) FROM t") == [["0"]])
   }
 
@@ -92,7 +92,7 @@ struct PostgresSinkTests {
     try f.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, note TEXT NOT NULL DEFAULT 'none')")
     try f.loadLines(#"{"id":1}"# + "\n", options: Self.noMeta)
     let error = failure { try f.loadLines(#"{"id":2}"# + "\n" + #"{"id":1}"# + "\n", options: Self.noMeta) }
-    #expect(error?.exitStatus == .dataError, "\(String(describing: error))")
+    #expect(error?.exitStatus == .qualityGate, "\(String(describing: error))")
     #expect(try f.rows("SELECT id, note FROM t") == [["1", "none"]])
   }
 

@@ -30,8 +30,10 @@ import Testing
     let directory = try TemporaryDirectory()
     let db = directory.file("late.db")
     let error = #expect(throws: PLError.self) { try load(try Self.afterTheSample(late), into: db) }
-    #expect(error?.exitStatus == .dataError)
-    #expect(error?.description.hasPrefix("\(db): table t: " + message) == true, "\(String(describing: error))")
+    // A refused record stops the load (exit 1), named by its number and the reason.
+    #expect(error?.exitStatus == .qualityGate)
+    #expect(error?.description.hasPrefix("\(db): table t: record 1001 (field ") == true, "\(String(describing: error))")
+    #expect(error?.description.contains(message.dropFirst("record 1001: ".count)) == true, "\(String(describing: error))")
     #expect(!FileManager.default.fileExists(atPath: db))
   }
 
@@ -80,7 +82,7 @@ import Testing
     try SQLiteConnection(path: db).execute("CREATE TABLE t (code NUMERIC(5), qty INT, note VARCHAR(20), any); INSERT INTO t VALUES (1, 1, 'kept', 1)")
     for line in [#"{"code":"007"}"#, #"{"qty":"12"}"#, #"{"qty":1e400}"#] {
       let error = #expect(throws: PLError.self) { try load(try records(line), into: db, options: LoadOptions(includeMeta: false)) }
-      #expect(error?.description.contains("record 1: ") == true)
+      #expect(error?.description.contains("record 1 (field ") == true)
       #expect(error?.description.contains("(NUMERIC(5))") == true || error?.description.contains("(INT)") == true)
     }
     try load(try records(#"{"code":"A7","qty":3,"note":7.50,"any":"007"}"#), into: db, options: LoadOptions(includeMeta: false))
@@ -103,7 +105,8 @@ import Testing
     let viaRecords = #expect(throws: PLError.self) {
       try load(lines.map { try JSONParser.parseRecord($0) }, into: directory.file("a.db"), options: options)
     }
-    #expect(viaLoader != nil && viaLoader == viaRecords)
-    #expect(viaLoader?.description.contains(#"record 6: "007" in column n (INTEGER)"#) == true)
+    // The loader names the input's line, a bare sink the record's number.
+    #expect(viaLoader?.description.contains(#"in.ndjson: line 6 (field "n"): the database refused the record: "007" in column n (INTEGER)"#) == true)
+    #expect(viaRecords?.description.contains(#"record 6 (field "n"): the database refused the record: "007" in column n (INTEGER)"#) == true)
   }
 }

@@ -285,7 +285,7 @@ import Testing
     } catch {
       thrown = error
     }
-    #expect(thrown?.exitStatus == .dataError)
+    #expect(thrown?.exitStatus == .qualityGate)
     #expect(thrown?.description.contains("record 4") == true)
     #expect(thrown?.description.contains("NOT NULL") == true)
     sink.abort()  // already rolled back; must be harmless
