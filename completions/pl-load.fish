@@ -20,7 +20,7 @@ function __pl-load_parse_tokens -S
     set -l unparsed_tokens (__pl-load_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pl-load'
-        __pl-load_parse_subcommand -r 2 't/table=' 'detect-types' 'allow-memory' 'schema=' 'password-file=' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
+        __pl-load_parse_subcommand -r 2 't/table=' 'detect-types' 'allow-memory' 'schema=' 'password-file=' 'rejects=' 'max-rejects=' 'batch=' 'skip-loaded' 'flatten-meta' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pl-load_parse_subcommand -r 1 'version'
@@ -82,6 +82,11 @@ complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_option
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" allow-memory' -l 'allow-memory' -d 'Load even when DATABASE is in memory or temporary ("", :memory:, file:…?mode=memory), where the records vanish when the load ends.'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" schema' -l 'schema' -d 'PostgreSQL: the schema of the table (default: the first of the search path, usually public).' -rfka ''
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" password-file' -l 'password-file' -d 'PostgreSQL: read the password from the first line of FILE (rather than from the URL, where ps shows it).' -rfka ''
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" rejects' -l 'rejects' -d 'Write records the database refuses to FILE (NDJSON, each with _pl.errors) and go on loading the others; without it, the first refused record rolls the load back.' -rfka ''
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" max-rejects' -l 'max-rejects' -d 'Roll the load back (exit 1) when more than N records, or more than P% of the records read, are refused (default: none without --rejects, no limit with it).' -rfka ''
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" batch' -l 'batch' -d 'Commit after every N records instead of once at the end; a failure then rolls back only the batch under way.' -rfka ''
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" skip-loaded' -l 'skip-loaded' -d 'Skip records whose source file (same SHA-256) the ledger _pl_loads says was loaded into TABLE by a committed run.'
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" flatten-meta' -l 'flatten-meta' -d 'Store _pl.source, .line, .row, .page and .sheet in columns _pl_source, _pl_line, … and the other _pl members as JSON in _pl_rest, instead of one _pl column.'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" q quiet' -s 'q' -l 'quiet' -d 'Print no progress and no summary on standard error (errors are still printed).'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" log-format' -l 'log-format' -d 'Print a summary line on standard error when done, as text or json (by default only when standard error is a terminal).' -rfka 'text json'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" metrics' -l 'metrics' -d 'Write run metrics in the Prometheus text format to FILE (atomically), for node_exporter\'s textfile collector.' -rfka ''
