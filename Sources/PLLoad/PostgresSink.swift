@@ -457,7 +457,8 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     case .boolean: out.append(flag ? UInt8(ascii: "t") : UInt8(ascii: "f"))
     // Booleans count as the numbers 1 and 0, as in SQLite.
     case .integer, .double, .float, .numeric: out.append(flag ? UInt8(ascii: "1") : UInt8(ascii: "0"))
-    case .text, .json, .other: out.append(flag ? "true" as StaticString : "false" as StaticString)
+    // Dates and instants refuse them (the server says so).
+    case .text, .json, .other, .date, .timestamptz: out.append(flag ? "true" as StaticString : "false" as StaticString)
     }
   }
 
