@@ -109,6 +109,9 @@ public final class PostgresSink: CompactLineSink, LoadSink {
 
   // Keyed loads and modes (`WriteOptions`).
   private let write: WriteOptions
+  /// `write.mode` and whether there is a key, read once: the rows' loop checks them.
+  private let mode: LoadMode
+  private let keyed: Bool
   /// The planner's columns of the key, once the table is set up.
   private var keyColumns: [Int] = []
   /// The positions of the cached shape's key fields, whose values must not be null.
@@ -133,6 +136,8 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     self.table = table
     self.options = options
     self.write = try options.write.validated()
+    self.mode = write.mode
+    self.keyed = !write.key.isEmpty
     // Keyed loads go through the staging table, from which one statement merges.
     self.path = options.write.comparesKeys ? .staged : path
     self.display = target.displayName
@@ -183,7 +188,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     guard row[1] == "r" || row[1] == "p" else {
       throw .cannotCreate(target: display, message: "\(tableName) is not a table (a view or another kind of relation)")
     }
-    if write.mode == .replaceTable {
+    if mode == .replaceTable {
       do throws(PostgresError) {
         try connection.execute("LOCK TABLE \(quotedTable) IN SHARE ROW EXCLUSIVE MODE")
         let schema = try connection.query("SELECT n.nspname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::oid", [oid])
@@ -380,7 +385,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       if stagedColumnsCreated == 0 {
         var extra: [String] = []
         if write.comparesKeys { extra.append("\(Self.sequenceColumn) BIGINT GENERATED ALWAYS AS IDENTITY") }
-        if write.mode == .upsert { extra.append("\(Self.maskColumn) TEXT") }
+        if mode == .upsert { extra.append("\(Self.maskColumn) TEXT") }
         try run(
           "CREATE TEMPORARY TABLE _pl_staging (\((definitions + extra).joined(separator: ", "))) ON COMMIT DROP",
           action: "cannot create the staging table")
@@ -392,7 +397,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       stagedColumnsCreated = copyColumns.count
     }
     var names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
-    if path == .staged && write.mode == .upsert { names += ", " + Self.maskColumn }
+    if path == .staged && mode == .upsert { names += ", " + Self.maskColumn }
     do throws(PostgresError) {
       try connection.beginCopy("COPY \(into) (\(names)) FROM STDIN (FORMAT text)")
     } catch {
@@ -487,7 +492,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     let key = keyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }
     let staging = Self.stagingTable
     do throws(PostgresError) {
-      switch write.mode {
+      switch mode {
       case .ignore:
         let names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
         let inserted = try connection.run(
@@ -630,8 +635,10 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   private func writeRow(_ record: Record) throws(PLError) {
     let fields = record.fields
     if !shapes.matches(fields) { try useShape(of: fields) }
-    for i in cachedKeyPositions where fields[i].value == .null {
-      throw UpsertPlan.recordWithoutKey(database: display, table: tableName, record: report.rowsInserted + 1, field: fields[i].key, isNull: true)
+    if keyed {
+      for i in cachedKeyPositions where fields[i].value == .null {
+        throw UpsertPlan.recordWithoutKey(database: display, table: tableName, record: report.rowsInserted + 1, field: fields[i].key, isNull: true)
+      }
     }
     if !copying { try beginCopy() }
     let parameters = cachedParameters
@@ -767,7 +774,9 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       shapes.matches(members, in: base), memchr(base, Int32(UInt8(ascii: "\\")), line_.count) == nil
     else { return false }
     // A null key goes the record way, which refuses it.
-    for i in cachedKeyPositions where members[i].kind == .null { return false }
+    if keyed {
+      for i in cachedKeyPositions where members[i].kind == .null { return false }
+    }
     let kinds = parameterKinds
     let rowStart = block.count
     for i in 0..<members.count {
@@ -869,7 +878,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   private func cache(_ parameters: [Int], keys: [String]) {
     cachedParameters = parameters
     cachedKeyPositions = keyPositionsOfShape[keys] ?? []
-    if path == .staged && write.mode == .upsert {
+    if path == .staged && mode == .upsert {
       // The record's columns, `_pl` left out: its metadata is set when the record has any.
       var mask = [UInt8](repeating: UInt8(ascii: "0"), count: copyColumns.count)
       for parameter in parameters { mask[parameter] = UInt8(ascii: "1") }

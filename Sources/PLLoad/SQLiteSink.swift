@@ -99,6 +99,10 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
 
   // Keyed loads and modes (`WriteOptions`).
   private let write: WriteOptions
+  /// `write.mode` and whether there is a key, read once: the rows' loop checks them.
+  private let mode: LoadMode
+  private let keyed: Bool
+  private let countsIgnored: Bool
   /// The planner's columns of the key, once the table is set up.
   private var keyColumns: [Int] = []
   /// Upsert: one statement per set of updated parameters; emptied when a column joins.
@@ -132,6 +136,9 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     self.detectTypes = options.detectTypes
     self.quotedTable = SQLiteConnection.quoteIdentifier(table)
     self.write = try options.write.validated()
+    self.mode = write.mode
+    self.keyed = !write.key.isEmpty
+    self.countsIgnored = write.mode == .ignore
     guard !table.utf8.contains(0) else {
       throw .cannotCreate(target: databasePath, message: "the table name contains a NUL character")
     }
@@ -175,7 +182,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
       try connection.execute("PRAGMA cache_size = -16384")
       try connection.execute("BEGIN IMMEDIATE")
       tableExists = try connection.tableExists(table)
-      if tableExists && write.mode == .replaceTable {
+      if tableExists && mode == .replaceTable {
         // The new table takes the old one's name when it is created, in this transaction:
         // readers see the old rows until the commit.
         replacing = true
@@ -184,7 +191,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
           "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = \(Self.literal(table)) AND sql IS NOT NULL ORDER BY rowid"
         ).compactMap { if case .text(let sql) = $0.first { sql } else { nil } }
       }
-      if tableExists && write.mode == .upsert, case .integer(let count)? = try connection.rows("SELECT count(*) FROM \(quotedTable)").first?.first {
+      if tableExists && mode == .upsert, case .integer(let count)? = try connection.rows("SELECT count(*) FROM \(quotedTable)").first?.first {
         rowsBefore = Int(count)
       }
       if tableExists {
@@ -210,6 +217,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     // A sink dropped without finish() or abort() (or whose init threw) leaves no new file.
     if state != .finished, let newFile {
       insert = nil
+      upserts.removeAll()
       connection.close()
       newFile.discard()
     }
@@ -378,12 +386,12 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     }
     let name = { (parameter: Int) in self.dialect.quoteIdentifier(self.planner.columns[self.insertColumns[parameter]].name) }
     let conflict = UpsertPlan.conflictClause(
-      mode: write.mode, key: keyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }, updated: cachedUpdated.map(name),
+      mode: mode, key: keyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }, updated: cachedUpdated.map(name),
       meta: metaParameter >= 0 ? name(metaParameter) : nil, target: nil)
     do throws(SQLiteError) {
       let statement = try connection.prepare(sql + conflict)
       insert = statement
-      if write.mode == .upsert { upserts[cachedUpdated] = statement }
+      if mode == .upsert { upserts[cachedUpdated] = statement }
       return statement
     } catch {
       throw error.plError(database: databasePath, table: table, action: "cannot prepare the insert")
@@ -468,7 +476,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
       }
     }
     let sent = report.rowsInserted
-    switch write.mode {
+    switch mode {
     case .upsert:
       guard tableExists else { return }
       var after = rowsBefore
@@ -493,8 +501,10 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
   private func insertRow(_ record: Record) throws(PLError) {
     let fields = record.fields
     if !shapes.matches(fields) { try useShape(of: fields) }
-    for i in cachedKeyPositions where fields[i].value == .null {
-      throw UpsertPlan.recordWithoutKey(database: databasePath, table: table, record: report.rowsInserted + 1, field: fields[i].key, isNull: true)
+    if keyed {
+      for i in cachedKeyPositions where fields[i].value == .null {
+        throw UpsertPlan.recordWithoutKey(database: databasePath, table: table, record: report.rowsInserted + 1, field: fields[i].key, isNull: true)
+      }
     }
     let statement: SQLiteStatement
     if let insert { statement = insert } else { statement = try prepareInsert() }
@@ -523,7 +533,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
           }
         }
         try statement.step()
-        if write.mode == .ignore && connection.changes == 0 { ignored += 1 }
+        if countsIgnored && connection.changes == 0 { ignored += 1 }
       }
       statement.reset()
     } catch {
@@ -565,7 +575,9 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
       shapes.matches(members, in: base), memchr(base, Int32(UInt8(ascii: "\\")), line.count) == nil
     else { return false }
     // A null key goes the record way, which refuses it.
-    for i in cachedKeyPositions where members[i].kind == .null { return false }
+    if keyed {
+      for i in cachedKeyPositions where members[i].kind == .null { return false }
+    }
     let parameters = cachedParameters
     let affinities = parameterAffinity
     let detectTypes = detectTypes
@@ -607,7 +619,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
           }
         }
         try statement.step()
-        if write.mode == .ignore && connection.changes == 0 { ignored += 1 }
+        if countsIgnored && connection.changes == 0 { ignored += 1 }
       }
       statement.reset()
     } catch {
@@ -700,7 +712,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     cachedParameters = shape.parameters
     cachedAbsent = shape.absent
     cachedKeyPositions = shape.keyPositions
-    if write.mode == .upsert {
+    if mode == .upsert {
       cachedUpdated = shape.updated
       insert = upserts[shape.updated]
     }
