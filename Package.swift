@@ -43,7 +43,9 @@ let package = Package(
 
     // One library per stage.
     .target(name: "PLExtract", dependencies: ["PLCore", "CPLUchardet", "PLArchive", "PLXML"], swiftSettings: fast),
-    .target(name: "PLLoad", dependencies: ["PLCore", "PLDigest", "PLSQLite", "PLPostgres"], swiftSettings: fast),
+    .target(name: "PLLoad", dependencies: [
+      "PLCore", "PLDigest", "PLSQLite", "PLPostgres", .product(name: "Yams", package: "Yams"),
+    ], swiftSettings: fast),
     // Cleaning: value parsers (numbers, results, units, times), the lab lexicon, record operations
     // and the spec format. Reference tables are data files under Data/, embedded in the binary.
     .target(name: "PLClean", dependencies: [

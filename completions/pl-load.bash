@@ -163,9 +163,9 @@ _pl-load() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--detect-types --allow-memory --skip-loaded --flatten-meta -q --quiet --no-meta --version -h --help)
+    local -a non_repeating_flags=(--detect-types --allow-memory --skip-loaded --flatten-meta --alter --no-alter -q --quiet --no-meta --version -h --help)
     local -a repeating_options=()
-    local -a non_repeating_options=(-t --table --schema --password-file --rejects --max-rejects --batch --log-format --metrics)
+    local -a non_repeating_options=(-t --table --schema --password-file --rejects --max-rejects --batch --key --mode --schema-file --log-format --metrics)
     __pl-load_offer_flags_options -1
 
     # Offer option value completions
@@ -186,6 +186,16 @@ _pl-load() {
         return
         ;;
     '--batch')
+        return
+        ;;
+    '--key')
+        return
+        ;;
+    '--mode')
+        __pl-load_add_completions -W 'insert'$'\n''upsert'$'\n''ignore'$'\n''replace-table'
+        return
+        ;;
+    '--schema-file')
         return
         ;;
     '--log-format')

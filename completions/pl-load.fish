@@ -20,7 +20,7 @@ function __pl-load_parse_tokens -S
     set -l unparsed_tokens (__pl-load_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pl-load'
-        __pl-load_parse_subcommand -r 2 't/table=' 'detect-types' 'allow-memory' 'schema=' 'password-file=' 'rejects=' 'max-rejects=' 'batch=' 'skip-loaded' 'flatten-meta' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
+        __pl-load_parse_subcommand -r 2 't/table=' 'detect-types' 'allow-memory' 'schema=' 'password-file=' 'rejects=' 'max-rejects=' 'batch=' 'skip-loaded' 'flatten-meta' 'key=' 'mode=' 'alter' 'no-alter' 'schema-file=' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pl-load_parse_subcommand -r 1 'version'
@@ -87,6 +87,11 @@ complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_option
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" batch' -l 'batch' -d 'Commit after every N records instead of once at the end; a failure then rolls back only the batch under way.' -rfka ''
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" skip-loaded' -l 'skip-loaded' -d 'Skip records whose source file (same SHA-256) the ledger _pl_loads says was loaded into TABLE by a committed run.'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" flatten-meta' -l 'flatten-meta' -d 'Store _pl.source, .line, .row, .page and .sheet in columns _pl_source, _pl_line, … and the other _pl members as JSON in _pl_rest, instead of one _pl column.'
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" key' -l 'key' -d 'The fields that identify a row, comma-separated: the new table\'s PRIMARY KEY, or a UNIQUE index added to an existing one. Makes upsert the default mode.' -rfka ''
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" mode' -l 'mode' -d 'insert: add every record; upsert: insert new keys, update the carried columns of stored ones; ignore: skip records whose key is stored; replace-table: swap in a new table at commit. upsert and ignore need --key. (default: upsert with --key, else insert)' -rfka 'insert upsert ignore replace-table'
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" alter' -l 'alter' -d 'Add a column for a field the table lacks (--no-alter: refuse the load instead, naming the field).'
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" no-alter' -l 'no-alter' -d 'Add a column for a field the table lacks (--no-alter: refuse the load instead, naming the field).'
+complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" schema-file' -l 'schema-file' -d 'A Frictionless Table Schema (JSON or YAML): column types, NOT NULL for required fields, and the primaryKey (as --key).' -rfka ''
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" q quiet' -s 'q' -l 'quiet' -d 'Print no progress and no summary on standard error (errors are still printed).'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" log-format' -l 'log-format' -d 'Print a summary line on standard error when done, as text or json (by default only when standard error is a terminal).' -rfka 'text json'
 complete -c 'pl-load' -n '__pl-load_should_offer_completions_for_flags_or_options "pl-load" metrics' -l 'metrics' -d 'Write run metrics in the Prometheus text format to FILE (atomically), for node_exporter\'s textfile collector.' -rfka ''

@@ -7,7 +7,10 @@ import PLCore
 /// Types only ever widen (`widened(with:)`), so that every value seen in the sample keeps its
 /// meaning: booleans mixed with numbers are numbers (stored as 0/1), integers mixed with reals
 /// are reals, numbers no double keeps make the column DECIMAL, and one string, or nested JSON
-/// mixed with anything else, makes it TEXT.
+/// mixed with anything else, makes it TEXT. Strings that are all ISO dates (`2024-03-04`) or
+/// all ISO date-times with a zone (`2024-03-04T10:00:00Z`) ask for DATE or TIMESTAMP, which
+/// PostgreSQL has; SQLite has no such types and keeps them as TEXT, whose ISO form sorts and
+/// compares as the dates do.
 public enum ColumnType: Int, Sendable, CaseIterable {
   case boolean
   case integer
@@ -18,6 +21,10 @@ public enum ColumnType: Int, Sendable, CaseIterable {
   /// Arrays and objects.
   case json
   case text
+  /// Strings `YYYY-MM-DD` (`DateText.isDate`).
+  case date
+  /// ISO 8601 date-times with `Z` or an offset (`DateText.isZonedDateTime`).
+  case timestamp
 
   /// The type `value` asks for, or nil for null, which asks for nothing.
   ///
@@ -30,6 +37,14 @@ public enum ColumnType: Int, Sendable, CaseIterable {
     case .bool: self = .boolean
     case .number(let text): self = Self.exactType(ofNumber: text)
     case .string(let text):
+      if DateText.isDate(text) {
+        self = .date
+        return
+      }
+      if DateText.isZonedDateTime(text) {
+        self = .timestamp
+        return
+      }
       guard detectTypes, let plain = NumberText.plainDecimal(text) else {
         self = .text
         return

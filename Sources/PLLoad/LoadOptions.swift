@@ -22,6 +22,8 @@ public struct LoadOptions: Equatable, Sendable {
   /// `file:…?mode=memory`) instead of refusing it; useful only for tests and benchmarks.
   /// SQLite only.
   public var allowMemory: Bool
+  /// The mode, key, `--no-alter` and schema file (see `WriteOptions`).
+  public var write = WriteOptions()
 
   public init(
     includeMeta: Bool = true, detectTypes: Bool = false, inferenceSample: Int = 1000,

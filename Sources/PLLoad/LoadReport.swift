@@ -9,6 +9,12 @@ public struct LoadReport: Equatable, Sendable {
   public var table: String
   /// Rows inserted into the table.
   public var rowsInserted: Int
+  /// Keyed loads: rows that were stored and updated (upsert), and records passed over because
+  /// their key was stored (ignore).
+  public var rowsUpdated = 0
+  public var rowsIgnored = 0
+  /// The unique index the load added for `--key` to an existing table, if it added one.
+  public var keyIndexCreated: String?
   /// True when the load created the table.
   public var tableCreated: Bool
   /// Columns added to the table with `ALTER TABLE … ADD COLUMN`, in the order they were added.

@@ -15,6 +15,11 @@ public enum PostgresColumnKind: Equatable, Sendable {
   case text
   /// `json`, `jsonb`.
   case json
+  /// `date`: takes only `YYYY-MM-DD` text, the one form that no DateStyle reads otherwise.
+  case date
+  /// `timestamp with time zone`: takes only ISO 8601 date-times with `Z` or an offset, so that
+  /// no instant depends on the session's time zone.
+  case timestamptz
   /// Anything else (dates, timestamps, UUIDs, enums, domains): the server reads the value's
   /// text with the type's own input function and refuses what does not fit.
   case other
@@ -23,7 +28,8 @@ public enum PostgresColumnKind: Equatable, Sendable {
 /// PostgreSQL's words and rules for `SchemaPlanner` and `PostgresSink`.
 ///
 /// New columns are BIGINT, DOUBLE PRECISION, NUMERIC (numbers no double keeps), BOOLEAN, JSONB
-/// (arrays, objects and `_pl`) or TEXT. PostgreSQL converts text into a column's type strictly
+/// (arrays, objects and `_pl`), DATE, TIMESTAMPTZ (strings all ISO dates, or all ISO date-times
+/// with a zone) or TEXT. PostgreSQL converts text into a column's type strictly
 /// (`'1.5'` into BIGINT is an error, not 1), so binding is about never letting a value be
 /// stored as something else: a number goes into an integer column only when it is a whole
 /// number in range (`1e3` as 1000), into DOUBLE PRECISION or REAL only when the binary number
@@ -82,6 +88,8 @@ public struct PostgresDialect: SQLDialect {
     case .decimal: "NUMERIC"
     case .json: "JSONB"
     case .text: "TEXT"
+    case .date: "DATE"
+    case .timestamp: "TIMESTAMPTZ"
     }
   }
 
@@ -96,6 +104,8 @@ public struct PostgresDialect: SQLDialect {
     case "boolean", "bool": return .boolean
     case "text", "name", "citext": return .text
     case "json", "jsonb": return .json
+    case "date": return .date
+    case "timestamptz", "timestamp with time zone": return .timestamptz
     default: break
     }
     if type.hasPrefix("numeric") || type.hasPrefix("decimal") {
@@ -135,7 +145,7 @@ public struct PostgresDialect: SQLDialect {
       guard value.exponent <= 131_072, decimals <= 16_383 else { return .refused }
       if let scale, decimals > scale { return .refused }
       return .text
-    case .boolean:
+    case .boolean, .date, .timestamptz:
       return .refused
     }
   }
@@ -150,6 +160,10 @@ public struct PostgresDialect: SQLDialect {
     case .json, .boolean:
       // A string in a JSON column is written as a JSON string by the sink, never as its text.
       return .refused
+    case .date:
+      return DateText.isDate(text) ? .text : .refused
+    case .timestamptz:
+      return DateText.isZonedDateTime(text) ? .text : .refused
     case .integer, .double, .float, .numeric:
       guard detectTypes, NumberText.plainDecimal(String(decoding: text, as: UTF8.self)) != nil else { return .refused }
       return binding(ofNumber: text, into: kind)

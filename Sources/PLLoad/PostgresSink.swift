@@ -60,8 +60,11 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   private let display: String
   /// The table's name in messages: `schema.table` or `table`.
   private let tableName: String
-  /// The quoted, schema-qualified name of the target table.
-  private let quotedTable: String
+  /// The quoted, schema-qualified name of the table rows go into (a new one that takes the
+  /// target's place at commit for `--mode replace-table`).
+  private var quotedTable: String
+  /// The quoted name of the target table.
+  private let targetTable: String
   private var tableExists = false
   /// Records held back until the sample is full; nil once the table is set up.
   private var pending: [Record]? = []
@@ -123,6 +126,29 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   private let scratch = ByteBuffer(capacity: 1024)
 
   private static let stagingTable = "pg_temp._pl_staging"
+  /// Staging columns of keyed loads: each row's place in the input, and (upsert) which of the
+  /// COPY's columns its record carries, one `0` or `1` each.
+  private static let sequenceColumn = PostgresConnection.quoteIdentifier("_pl load seq")
+  private static let maskColumn = PostgresConnection.quoteIdentifier("_pl load mask")
+
+  // Keyed loads and modes (`WriteOptions`).
+  private let write: WriteOptions
+  /// `write.mode` and whether there is a key, read once: the rows' loop checks them.
+  private let mode: LoadMode
+  private let keyed: Bool
+  /// The planner's columns of the key, once the table is set up.
+  private var keyColumns: [Int] = []
+  /// The positions of the cached shape's key fields, whose values must not be null.
+  private var cachedKeyPositions: [Int] = []
+  private var keyPositionsOfShape: [[String]: [Int]] = [:]
+  /// Upsert: the cached shape's mask, and every mask written, in order.
+  private var cachedMask: [UInt8] = []
+  private var masks: [[UInt8]] = []
+  /// Rows inserted by the merges of committed batches (keyed loads with --batch).
+  private var mergedInserted = 0
+  private var maskSet: Set<[UInt8]> = []
+  /// Replace-table: true when a table of the target's name exists and is replaced at commit.
+  private var replacing = false
 
   /// Connects, starts the load's transaction and reads the table's columns (locking the
   /// table when it exists).
@@ -135,7 +161,11 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     self.target = target
     self.table = table
     self.options = options
-    self.path = path
+    self.write = try options.write.validated()
+    self.mode = write.mode
+    self.keyed = !write.key.isEmpty
+    // Keyed loads go through the staging table, from which one statement merges.
+    self.path = options.write.comparesKeys ? .staged : path
     self.display = target.displayName
     self.tableName = target.schema.map { "\($0).\(table)" } ?? table
     self.report = LoadReport(database: display, table: tableName)
@@ -151,6 +181,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       }
     }
     quotedTable = (target.schema.map { PostgresConnection.quoteIdentifier($0) + "." } ?? "") + PostgresConnection.quoteIdentifier(table)
+    targetTable = quotedTable
     let password = try target.readPassword()
     do throws(PostgresError) {
       connection = try PostgresConnection(connectionString: target.connectionString, password: password, applicationName: "pl-load")
@@ -178,9 +209,23 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       throw .cannotCreate(
         target: display, message: "the schema \(JSONWriter.string(.string(schema))) does not exist; create it first (CREATE SCHEMA)")
     }
+    planner.declare(write.schema?.fields.map { (name: $0.name, declaredType: dialect.typeName(of: $0), notNull: $0.required) } ?? [])
+    planner.allowsNewColumns = write.alter || write.schema == nil
     guard let row = found.first, let oid = row[0] else { return }
     guard row[1] == "r" || row[1] == "p" else {
       throw .cannotCreate(target: display, message: "\(tableName) is not a table (a view or another kind of relation)")
+    }
+    if mode == .replaceTable {
+      do throws(PostgresError) {
+        try connection.execute("LOCK TABLE \(quotedTable) IN SHARE ROW EXCLUSIVE MODE")
+        let schema = try connection.query("SELECT n.nspname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::oid", [oid])
+        replacing = true
+        quotedTable = PostgresConnection.quoteIdentifier(schema.first?.first.flatMap { $0 } ?? "public") + "."
+          + PostgresConnection.quoteIdentifier(PostgresDialect.shortened("_pl_new_" + table))
+      } catch {
+        throw Self.plError(error, display: display, table: tableName, action: "cannot read the table")
+      }
+      return
     }
     do throws(PostgresError) {
       try connection.execute("LOCK TABLE \(quotedTable) IN SHARE ROW EXCLUSIVE MODE")
@@ -192,6 +237,8 @@ public final class PostgresSink: CompactLineSink, LoadSink {
         dialect: dialect, database: display, table: tableName,
         existingColumns: columns.map { ($0[0] ?? "", $0[1] ?? "") }, includeMeta: options.includeMeta,
         detectTypes: options.detectTypes)
+      planner.declare(write.schema?.fields.map { (name: $0.name, declaredType: dialect.typeName(of: $0), notNull: $0.required) } ?? [])
+      planner.allowsNewColumns = write.alter
     } catch {
       throw Self.plError(error, display: display, table: tableName, action: "cannot read the table")
     }
@@ -225,7 +272,10 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     try guarded { () throws(PLError) in
       if pending != nil { try setUpTable() }
       try endCopy()
-      if path == .staged && !copyColumns.isEmpty {
+      if replacing && !tableExists { throw UpsertPlan.nothingToReplaceWith(database: display, table: tableName) }
+      if write.comparesKeys && !copyColumns.isEmpty {
+        try mergeStaged()
+      } else if path == .staged && !copyColumns.isEmpty {
         let names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
         do throws(PostgresError) {
           report.rowsInserted = try connection.run(
@@ -235,6 +285,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
         }
       }
       try control.rejects.checkLimit(recordsRead: control.recordsRead(), database: display, table: tableName)
+      if replacing { try swapInNewTable() }
       try writeLedger(status: "committed")
       do throws(PostgresError) {
         try connection.execute("COMMIT")
@@ -276,6 +327,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     guard !sample.isEmpty else { return }
 
     planner.startSample()
+    planner.addDeclaredColumns()
     var used: [Int] = []
     var seen = Set<Int>()
     for (offset, record) in sample.enumerated() {
@@ -294,14 +346,21 @@ public final class PostgresSink: CompactLineSink, LoadSink {
           source: display, location: nil,
           message: "cannot create table \(tableName): the records have no fields to make columns of")
       }
-      let definitions = planner.columns.map { "\(dialect.quoteIdentifier($0.name)) \($0.declaredType)" }
+      try resolveKey(sample: sample.count)
+      var definitions = planner.columns.map { "\(dialect.quoteIdentifier($0.name)) \($0.declaredType)\($0.notNull ? " NOT NULL" : "")" }
+      if !keyColumns.isEmpty {
+        definitions.append("PRIMARY KEY (\(keyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")))")
+      }
       try run("CREATE TABLE \(quotedTable) (\(definitions.joined(separator: ", ")))", action: "cannot create the table")
+      planner.allowsNewColumns = write.alter
       tableExists = true
       report.tableCreated = true
       parameterOfColumn = Array(repeating: -1, count: planner.count)
     } else {
       parameterOfColumn = Array(repeating: -1, count: added.lowerBound)
       for column in added { try addColumn(column) }
+      try resolveKey(sample: sample.count)
+      try ensureKeyIndex()
     }
     // The sample's columns in first-seen order, `_pl` last: most rows then go straight in.
     for column in used { includeInCopy(column: column) }
@@ -317,7 +376,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     let name = planner.columns[column].name
     try endCopy()
     try run(
-      "ALTER TABLE \(quotedTable) ADD COLUMN \(dialect.quoteIdentifier(name)) \(planner.columns[column].declaredType)",
+      "ALTER TABLE \(quotedTable) ADD COLUMN \(dialect.quoteIdentifier(name)) \(planner.columns[column].declaredType)\(planner.columns[column].notNull ? " NOT NULL" : "")",
       action: "cannot add column \(name)")
     parameterOfColumn.append(-1)
     report.columnsAdded.append(name)
@@ -359,7 +418,12 @@ public final class PostgresSink: CompactLineSink, LoadSink {
         "\(dialect.quoteIdentifier(planner.columns[$0].name)) \(planner.columns[$0].declaredType)"
       }
       if stagedColumnsCreated == 0 {
-        try run("CREATE TEMPORARY TABLE _pl_staging (\(definitions.joined(separator: ", "))) ON COMMIT DROP", action: "cannot create the staging table")
+        var extra: [String] = []
+        if write.comparesKeys { extra.append("\(Self.sequenceColumn) BIGINT GENERATED ALWAYS AS IDENTITY") }
+        if mode == .upsert { extra.append("\(Self.maskColumn) TEXT") }
+        try run(
+          "CREATE TEMPORARY TABLE _pl_staging (\((definitions + extra).joined(separator: ", "))) ON COMMIT DROP",
+          action: "cannot create the staging table")
       } else if !definitions.isEmpty {
         try run(
           "ALTER TABLE \(Self.stagingTable) \(definitions.map { "ADD COLUMN \($0)" }.joined(separator: ", "))",
@@ -367,7 +431,8 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       }
       stagedColumnsCreated = copyColumns.count
     }
-    let names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
+    var names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
+    if path == .staged && mode == .upsert { names += ", " + Self.maskColumn }
     do throws(PostgresError) {
       // With rejects allowed, a COPY the server refuses is undone to here and sent again
       // without the rows it refused.
@@ -411,12 +476,222 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     }
   }
 
+  // MARK: Keys and modes
+
+  /// Finds the key's columns (after the sample's columns exist).
+  private func resolveKey(sample: Int) throws(PLError) {
+    keyColumns = []
+    for field in write.key {
+      guard let column = planner.column(named: field) else {
+        throw UpsertPlan.keyWithoutColumn(database: display, table: tableName, field: field, sample: sample)
+      }
+      keyColumns.append(column)
+    }
+  }
+
+  /// Makes sure an existing table has a unique index on exactly the key's columns, which
+  /// `ON CONFLICT` needs (its primary key, a unique constraint or index, not partial, not
+  /// deferred); else adds one, refused when the rows already repeat a key.
+  private func ensureKeyIndex() throws(PLError) {
+    guard !keyColumns.isEmpty else { return }
+    let names = keyColumns.map { planner.columns[$0].name }
+    let list = names.map { dialect.quoteIdentifier($0) }.joined(separator: ", ")
+    var duplicate: [String?]?
+    do throws(PostgresError) {
+      let indexes = try connection.query(
+        """
+        SELECT (SELECT json_agg(a.attname::text) FROM unnest(i.indkey) k JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k)::text
+        FROM pg_index i WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indimmediate AND i.indpred IS NULL AND i.indexprs IS NULL
+        """, [quotedTable])
+      for row in indexes {
+        guard let json = row.first ?? nil, case .array(let items)? = try? JSONParser.parseValue(json) else { continue }
+        let columns = items.compactMap(\.stringValue)
+        if columns.count == names.count && Set(columns) == Set(names) { return }
+      }
+      let notNull = names.map { "\(dialect.quoteIdentifier($0)) IS NOT NULL" }.joined(separator: " AND ")
+      duplicate = try connection.query(
+        "SELECT \(names.map { "\(dialect.quoteIdentifier($0))::text" }.joined(separator: ", ")), count(*)::text FROM \(quotedTable) WHERE \(notNull) GROUP BY \(list) HAVING count(*) > 1 LIMIT 1"
+      ).first
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, action: "cannot read the table's indexes")
+    }
+    if let row = duplicate {
+      throw UpsertPlan.repeatedKey(
+        database: display, table: tableName, columns: names, values: row.dropLast().map { $0.map { JSONWriter.string(.string($0)) } ?? "null" },
+        count: (row.last ?? nil) ?? "?")
+    }
+    let index = PostgresDialect.shortened(UpsertPlan.indexName(table: table, columns: names))
+    try run("CREATE UNIQUE INDEX \(dialect.quoteIdentifier(index)) ON \(quotedTable) (\(list))", action: "cannot add a unique index for --key")
+    report.keyIndexCreated = index
+  }
+
+  /// Moves the staged rows into the table by key, as if the records had been applied one
+  /// after another, and counts what happened to them.
+  ///
+  /// Why it looks like this: PostgreSQL refuses to update one row twice in one statement, and
+  /// one statement's SET list is the same for every row, while records carry different
+  /// columns. So rows are merged per mask (the set of columns they carry), each mask in one
+  /// `INSERT … SELECT … ON CONFLICT` statement; as long as no key is in two staged rows the
+  /// statements touch different rows and their order does not matter. When a key repeats
+  /// (found by the server refusing the single statement, or by a check when there are several
+  /// masks), the staged rows are first folded into one per key: each column takes its value
+  /// from the key's last row that carries it, which is what applying the rows in order gives.
+  /// Inserted rows are told from updated ones by `xmax = 0`.
+  private func mergeStaged() throws(PLError) {
+    // Rows of earlier batches were merged (and counted) when those batches were committed.
+    let sent = report.rowsInserted - mergedInserted
+    let key = keyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }
+    let staging = Self.stagingTable
+    do throws(PostgresError) {
+      switch mode {
+      case .ignore:
+        let names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
+        let inserted = try connection.run(
+          "INSERT INTO \(quotedTable) (\(names)) SELECT \(names) FROM \(staging) ORDER BY \(Self.sequenceColumn)"
+            + UpsertPlan.conflictClause(mode: .ignore, key: key, updated: [], meta: nil, target: nil), parameters: [])
+        report.rowsInserted = mergedInserted + inserted
+        report.rowsIgnored += sent - inserted
+      case .upsert:
+        var repeats: Bool?
+        if masks.count > 1 {
+          let found = try connection.query(
+            "SELECT EXISTS (SELECT 1 FROM \(staging) GROUP BY \(key.joined(separator: ", ")) HAVING count(*) > 1)::text")
+          repeats = found.first?.first == "true"
+        }
+        var inserted = 0
+        if repeats != true {
+          if repeats == nil { try connection.execute("SAVEPOINT _pl_merge") }
+          do throws(PostgresError) {
+            inserted = try upsert(from: staging, masks: masks, key: key)
+            if repeats == nil { try connection.execute("RELEASE SAVEPOINT _pl_merge") }
+          } catch {
+            // 21000: a key in two staged rows ("cannot affect row a second time").
+            guard repeats == nil, error.sqlState == "21000" else { throw error }
+            try connection.execute("ROLLBACK TO SAVEPOINT _pl_merge")
+            repeats = true
+          }
+        }
+        if repeats == true {
+          try foldStagedRowsByKey(key: key)
+          let merged = try connection.query("SELECT DISTINCT \(Self.maskColumn) FROM pg_temp._pl_merged").compactMap { $0.first ?? nil }
+          inserted = try upsert(from: "pg_temp._pl_merged", masks: merged.map { Array($0.utf8) }, key: key)
+        }
+        report.rowsInserted = mergedInserted + inserted
+        report.rowsUpdated += sent - inserted
+      case .insert, .replaceTable:
+        break
+      }
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, action: "cannot merge the staged rows into the table")
+    }
+    mergedInserted = report.rowsInserted
+  }
+
+  /// One `INSERT … SELECT … ON CONFLICT DO UPDATE` per mask from `source`; returns the rows inserted.
+  private func upsert(from source: String, masks: [[UInt8]], key: [String]) throws(PostgresError) -> Int {
+    var inserted = 0
+    let keySet = Set(keyColumns.map { parameterOfColumn[$0] })
+    let meta = metaParameter >= 0 ? dialect.quoteIdentifier(planner.columns[copyColumns[metaParameter]].name) : nil
+    for mask in masks {
+      let carried = mask.indices.filter { mask[$0] == UInt8(ascii: "1") && $0 < copyColumns.count }
+      let name = { (parameter: Int) in self.dialect.quoteIdentifier(self.planner.columns[self.copyColumns[parameter]].name) }
+      let columns = (carried.map(name) + (meta.map { [$0] } ?? [])).joined(separator: ", ")
+      let updated = carried.filter { !keySet.contains($0) }.map(name)
+      let filter = masks.count > 1 ? " WHERE \(Self.maskColumn) = '\(String(decoding: mask, as: UTF8.self))'" : ""
+      let conflict = UpsertPlan.conflictClause(mode: .upsert, key: key, updated: updated, meta: meta, target: "_pl_target")
+      let rows = try connection.query(
+        "WITH written AS (INSERT INTO \(quotedTable) AS _pl_target (\(columns)) SELECT \(columns) FROM \(source)\(filter)\(conflict) RETURNING (xmax = 0) AS inserted) SELECT count(*) FILTER (WHERE inserted)::text FROM written"
+      )
+      inserted += Int((rows.first?.first ?? nil) ?? "0") ?? 0
+    }
+    return inserted
+  }
+
+  /// Folds the staged rows into one per key (`pg_temp._pl_merged`): each column from the key's
+  /// last row that carries it, the mask of all the columns its rows carry, `_pl` from the
+  /// last row that has metadata.
+  private func foldStagedRowsByKey(key: [String]) throws(PostgresError) {
+    let keySet = Set(keyColumns.map { parameterOfColumn[$0] })
+    var select = key
+    var mask: [String] = []
+    for parameter in 0..<copyColumns.count {
+      let name = dialect.quoteIdentifier(planner.columns[copyColumns[parameter]].name)
+      let carried = "substr(\(Self.maskColumn), \(parameter + 1), 1) = '1'"
+      mask.append("CASE WHEN bool_or(\(carried)) THEN '1' ELSE '0' END")
+      if keySet.contains(parameter) { continue }
+      if parameter == metaParameter {
+        select.append("(array_agg(\(name) ORDER BY \(Self.sequenceColumn) DESC) FILTER (WHERE \(name) IS NOT NULL))[1] AS \(name)")
+      } else {
+        select.append("(array_agg(\(name) ORDER BY \(Self.sequenceColumn) DESC) FILTER (WHERE \(carried)))[1] AS \(name)")
+      }
+    }
+    select.append("concat(\(mask.joined(separator: ", "))) AS \(Self.maskColumn)")
+    try connection.execute(
+      "CREATE TEMPORARY TABLE _pl_merged ON COMMIT DROP AS SELECT \(select.joined(separator: ", ")) FROM \(Self.stagingTable) GROUP BY \(key.joined(separator: ", "))"
+    )
+  }
+
+  /// Replace-table: drops the old table and gives the new one its name, then recreates the
+  /// old table's constraints and indexes on it, all in the load's transaction. Readers see the
+  /// old rows until the commit (waiting for the swap's lock at most), never an empty table.
+  private func swapInNewTable() throws(PLError) {
+    var constraints: [[String?]] = []
+    var indexes: [[String?]] = []
+    do throws(PostgresError) {
+      constraints = try connection.query(
+        "SELECT conname::text, pg_get_constraintdef(oid), contype::text FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype IN ('p', 'u', 'f', 'c', 'x') ORDER BY oid",
+        [targetTable])
+      indexes = try connection.query(
+        "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = to_regclass($1) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conrelid = i.indrelid AND c.conindid = i.indexrelid) ORDER BY i.indexrelid",
+        [targetTable])
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, action: "cannot read the replaced table's indexes")
+    }
+    let newPrimaryKey: String?
+    do throws(PostgresError) {
+      newPrimaryKey = try connection.query("SELECT conname::text FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'", [quotedTable])
+        .first?.first ?? nil
+    } catch {
+      throw Self.plError(error, display: display, table: tableName, action: "cannot read the new table")
+    }
+    try run("DROP TABLE \(targetTable)", action: "cannot drop the replaced table")
+    try run("ALTER TABLE \(quotedTable) RENAME TO \(dialect.quoteIdentifier(table))", action: "cannot rename the new table")
+    quotedTable = targetTable
+    for constraint in constraints {
+      guard let name = constraint[0], let definition = constraint[1] else { continue }
+      if constraint[2] == "p", let newPrimaryKey {
+        // The key's primary key is there already: give it the old one's name.
+        try run(
+          "ALTER TABLE \(targetTable) RENAME CONSTRAINT \(dialect.quoteIdentifier(newPrimaryKey)) TO \(dialect.quoteIdentifier(name))",
+          action: "cannot rename the primary key")
+        continue
+      }
+      try run(
+        "ALTER TABLE \(targetTable) ADD CONSTRAINT \(dialect.quoteIdentifier(name)) \(definition)",
+        action: "cannot recreate constraint \(name) of the replaced table")
+    }
+    if let newPrimaryKey, !constraints.contains(where: { $0[2] == "p" }) {
+      try run(
+        "ALTER TABLE \(targetTable) RENAME CONSTRAINT \(dialect.quoteIdentifier(newPrimaryKey)) TO \(dialect.quoteIdentifier(PostgresDialect.shortened(table + "_pkey")))",
+        action: "cannot rename the primary key")
+    }
+    for index in indexes {
+      guard let definition = index[0] else { continue }
+      try run(definition, action: "cannot recreate an index of the replaced table (\(definition))")
+    }
+  }
+
   // MARK: Writing rows
 
   /// Appends `record` as a COPY row.
   private func writeRow(_ record: Record) throws(PLError) {
     let fields = record.fields
     if !shapes.matches(fields) { try useShape(of: fields) }
+    if keyed {
+      for i in cachedKeyPositions where fields[i].value == .null {
+        throw UpsertPlan.recordWithoutKey(database: display, table: tableName, record: report.rowsInserted + 1, field: fields[i].key, isNull: true)
+      }
+    }
     if !copying { try beginCopy() }
     let parameters = cachedParameters
     let rowStart = block.count
@@ -452,6 +727,10 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       } else {
         block.append(UnsafeBufferPointer(rebasing: bytes[slotStart[parameter]..<slotEnd[parameter]]))
       }
+    }
+    if !cachedMask.isEmpty {
+      block.append(0x09)
+      cachedMask.withUnsafeBufferPointer { block.append($0) }
     }
     block.append(0x0A)
     if keepsRows {
@@ -513,7 +792,8 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     case .boolean: out.append(flag ? UInt8(ascii: "t") : UInt8(ascii: "f"))
     // Booleans count as the numbers 1 and 0, as in SQLite.
     case .integer, .double, .float, .numeric: out.append(flag ? UInt8(ascii: "1") : UInt8(ascii: "0"))
-    case .text, .json, .other: out.append(flag ? "true" as StaticString : "false" as StaticString)
+    // Dates and instants refuse them (the server says so).
+    case .text, .json, .other, .date, .timestamptz: out.append(flag ? "true" as StaticString : "false" as StaticString)
     }
   }
 
@@ -553,6 +833,10 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     guard state == .loading, pending == nil, cachedInOrder, copying, let base = line_.baseAddress,
       shapes.matches(members, in: base), memchr(base, Int32(UInt8(ascii: "\\")), line_.count) == nil
     else { return false }
+    // A null key goes the record way, which refuses it.
+    if keyed {
+      for i in cachedKeyPositions where members[i].kind == .null { return false }
+    }
     let kinds = parameterKinds
     let rowStart = block.count
     for i in 0..<members.count {
@@ -600,6 +884,10 @@ public final class PostgresSink: CompactLineSink, LoadSink {
         block.append("\\N" as StaticString)
       }
     }
+    if !cachedMask.isEmpty {
+      block.append(0x09)
+      cachedMask.withUnsafeBufferPointer { block.append($0) }
+    }
     block.append(0x0A)
     if keepsRows {
       let lineStart = segmentLines.count
@@ -618,7 +906,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   private func useShape(of fields: [Field]) throws(PLError) {
     let keys = fields.map(\.key)
     if let parameters = shapes.reuse(keys) {
-      cache(parameters)
+      cache(parameters, keys: keys)
       return
     }
     let before = planner.count
@@ -635,13 +923,30 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       includeInCopy(column: column)
     }
     let parameters = columns.map { parameterOfColumn[$0] }
+    var keyPositions: [Int] = []
+    for column in keyColumns {
+      guard let position = columns.firstIndex(of: column) else {
+        throw UpsertPlan.recordWithoutKey(
+          database: display, table: tableName, record: report.rowsInserted + 1, field: planner.columns[column].name, isNull: false)
+      }
+      keyPositions.append(position)
+    }
+    keyPositionsOfShape[keys] = keyPositions
     shapes.remember(keys, parameters)
-    cache(parameters)
+    cache(parameters, keys: keys)
   }
 
   /// Makes `parameters` the mapping that records and lines of the cached keys use without lookups.
-  private func cache(_ parameters: [Int]) {
+  private func cache(_ parameters: [Int], keys: [String]) {
     cachedParameters = parameters
+    cachedKeyPositions = keyPositionsOfShape[keys] ?? []
+    if path == .staged && mode == .upsert {
+      // The record's columns, `_pl` left out: its metadata is set when the record has any.
+      var mask = [UInt8](repeating: UInt8(ascii: "0"), count: copyColumns.count)
+      for parameter in parameters { mask[parameter] = UInt8(ascii: "1") }
+      if maskSet.insert(mask).inserted { masks.append(mask) }
+      cachedMask = mask
+    }
     let inOrder = parameters.enumerated().allSatisfy { $0.offset == $0.element }
     let width = parameters.count + (metaParameter >= 0 ? 1 : 0)
     cachedInOrder = inOrder && width == copyColumns.count && (metaParameter < 0 || metaParameter == parameters.count)
@@ -662,7 +967,14 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     let column = planner.columns[copyColumns[parameter]]
     let value = isString ? JSONWriter.string(.string(shown)) : shown
     let keyNote = key == column.name ? "" : " (key \(JSONWriter.string(.string(key))))"
-    let reason = isString && shown.utf8.contains(0) ? "PostgreSQL text cannot hold the NUL character" : "it cannot be stored there unchanged"
+    let reason =
+      isString && shown.utf8.contains(0)
+      ? "PostgreSQL text cannot hold the NUL character"
+      : column.kind == .date
+        ? "a DATE column takes only ISO dates (YYYY-MM-DD)"
+        : column.kind == .timestamptz
+          ? "a TIMESTAMPTZ column takes only ISO 8601 date-times with Z or an offset (no instant depends on a time zone setting)"
+          : "it cannot be stored there unchanged"
     return "\(value)\(keyNote) does not fit column \(column.name) (\(column.declaredType)): \(reason); values are loaded exactly as they come or not at all"
   }
 
@@ -832,7 +1144,11 @@ public final class PostgresSink: CompactLineSink, LoadSink {
   /// Commits the records so far and starts the next batch's transaction.
   private func commitBatch() throws(PLError) {
     try endCopy()
-    if path == .staged && !copyColumns.isEmpty {
+    if write.comparesKeys && !copyColumns.isEmpty {
+      try mergeStaged()
+      // The staging table goes with the commit.
+      stagedColumnsCreated = 0
+    } else if path == .staged && !copyColumns.isEmpty {
       let names = copyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")
       try run("INSERT INTO \(quotedTable) (\(names)) SELECT \(names) FROM \(Self.stagingTable)", action: "cannot insert the staged rows")
       // The staging table goes with the commit.
@@ -848,7 +1164,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       }
       throw Self.plError(error, display: display, table: tableName, action: "commit")
     }
-    control.committed(rows: report.rowsInserted)
+    control.committed(rows: report.rowsInserted + report.rowsUpdated + report.rowsIgnored)
     do throws(PostgresError) {
       try connection.execute("BEGIN; SET LOCAL lock_timeout = \(lockTimeoutMilliseconds)")
       if tableExists { try connection.execute("LOCK TABLE \(quotedTable) IN SHARE ROW EXCLUSIVE MODE") }

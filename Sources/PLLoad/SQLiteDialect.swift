@@ -31,7 +31,8 @@ public struct SQLiteDialect: SQLDialect {
     switch type {
     case .boolean, .integer: "INTEGER"
     case .real: "REAL"
-    case .decimal, .json, .text: "TEXT"
+    // No date type: ISO 8601 text sorts and compares as the dates and instants do.
+    case .decimal, .json, .text, .date, .timestamp: "TEXT"
     }
   }
 

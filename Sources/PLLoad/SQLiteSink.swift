@@ -95,7 +95,31 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
   private struct Shape {
     var parameters: [Int]
     var absent: [Int]
+    /// Upsert: the non-key parameters the shape carries, which its statement updates.
+    var updated: [Int]
+    /// The positions of the shape's key fields, whose values must not be null.
+    var keyPositions: [Int]
   }
+  private var cachedKeyPositions: [Int] = []
+
+  // Keyed loads and modes (`WriteOptions`).
+  private let write: WriteOptions
+  /// `write.mode` and whether there is a key, read once: the rows' loop checks them.
+  private let mode: LoadMode
+  private let keyed: Bool
+  private let countsIgnored: Bool
+  /// The planner's columns of the key, once the table is set up.
+  private var keyColumns: [Int] = []
+  /// Upsert: one statement per set of updated parameters; emptied when a column joins.
+  private var upserts: [[Int]: SQLiteStatement] = [:]
+  private var cachedUpdated: [Int] = []
+  /// Upsert: the table's rows before the load; inserted rows are the growth.
+  private var rowsBefore = 0
+  /// Ignore: records whose key was stored.
+  private var ignored = 0
+  /// Replace-table: the table to drop when the new one is created, and its indexes' SQL.
+  private var replacing = false
+  private var indexesToRecreate: [String] = []
 
   /// Serialises nested values and `_pl` without building a String per value.
   private let scratch = ByteBuffer(capacity: 1024)
@@ -116,6 +140,10 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     self.sampleSize = max(1, options.inferenceSample)
     self.detectTypes = options.detectTypes
     self.quotedTable = SQLiteConnection.quoteIdentifier(table)
+    self.write = try options.write.validated()
+    self.mode = write.mode
+    self.keyed = !write.key.isEmpty
+    self.countsIgnored = write.mode == .ignore
     guard !table.utf8.contains(0) else {
       throw .cannotCreate(target: databasePath, message: "the table name contains a NUL character")
     }
@@ -159,6 +187,18 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
       try connection.execute("PRAGMA cache_size = -16384")
       try connection.execute("BEGIN IMMEDIATE")
       tableExists = try connection.tableExists(table)
+      if tableExists && mode == .replaceTable {
+        // The new table takes the old one's name when it is created, in this transaction:
+        // readers see the old rows until the commit.
+        replacing = true
+        tableExists = false
+        indexesToRecreate = try connection.rows(
+          "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = \(Self.literal(table)) AND sql IS NOT NULL ORDER BY rowid"
+        ).compactMap { if case .text(let sql) = $0.first { sql } else { nil } }
+      }
+      if tableExists && mode == .upsert, case .integer(let count)? = try connection.rows("SELECT count(*) FROM \(quotedTable)").first?.first {
+        rowsBefore = Int(count)
+      }
       if tableExists {
         planner = SchemaPlanner(
           dialect: dialect, database: databasePath, table: table,
@@ -168,12 +208,21 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     } catch {
       throw error.plError(database: databasePath, table: table)
     }
+    planner.declare(write.schema?.fields.map { (name: $0.name, declaredType: dialect.typeName(of: $0), notNull: $0.required) } ?? [])
+    // Without --alter an existing table, or the schema file's fields, are all the columns there are.
+    planner.allowsNewColumns = write.alter || (!tableExists && write.schema == nil)
+  }
+
+  /// `text` as an SQL string literal.
+  static func literal(_ text: String) -> String {
+    "'" + String(text.flatMap { $0 == "'" ? ["'", "'"] : [$0] }) + "'"
   }
 
   deinit {
     // A sink dropped without finish() or abort() (or whose init threw) leaves no new file.
     if state != .finished, let newFile {
       insert = nil
+      upserts.removeAll()
       connection.close()
       newFile.discard()
     }
@@ -220,6 +269,8 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     try guarded { () throws(PLError) in
       if pending != nil { try setUpTable() }
       insert = nil
+      upserts.removeAll()
+      try finishKeyedLoad()
       try control.rejects.checkLimit(recordsRead: control.recordsRead(), database: databasePath, table: table)
       try writeLedger(status: "committed")
       do throws(SQLiteError) {
@@ -244,6 +295,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     state = .aborted
     pending = nil
     insert = nil
+    upserts.removeAll()
     if connection.isInTransaction { try? connection.execute("ROLLBACK") }
     if let newFile {
       connection.close()
@@ -263,6 +315,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     guard !sample.isEmpty else { return }
 
     planner.startSample()
+    planner.addDeclaredColumns()
     for (offset, record) in sample.enumerated() {
       let fields = record.fields
       let detectTypes = detectTypes
@@ -278,18 +331,26 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
           source: databasePath, location: nil,
           message: "cannot create table \(table): the records have no fields to make columns of")
       }
-      let definitions = planner.columns.map { "\(dialect.quoteIdentifier($0.name)) \($0.declaredType)" }
+      try resolveKey(sample: sample.count)
+      var definitions = planner.columns.map { "\(dialect.quoteIdentifier($0.name)) \($0.declaredType)\($0.notNull ? " NOT NULL" : "")" }
+      if !keyColumns.isEmpty {
+        definitions.append("PRIMARY KEY (\(keyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }.joined(separator: ", ")))")
+      }
       do throws(SQLiteError) {
+        if replacing { try connection.execute("DROP TABLE \(quotedTable)") }
         try connection.execute("CREATE TABLE \(quotedTable) (\(definitions.joined(separator: ", ")))")
       } catch {
         throw error.plError(database: databasePath, table: table, action: "cannot create the table")
       }
+      planner.allowsNewColumns = write.alter
       tableExists = true
       report.tableCreated = true
       parameterOfColumn = Array(repeating: -1, count: planner.count)
     } else {
       parameterOfColumn = Array(repeating: -1, count: added.lowerBound)
       for column in added { try addColumn(column) }
+      try resolveKey(sample: sample.count)
+      try ensureKeyIndex()
     }
     if options.includeMeta, let meta = planner.metaColumn {
       includeInInsert(column: meta)
@@ -304,7 +365,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     let name = planner.columns[column].name
     do throws(SQLiteError) {
       try connection.execute(
-        "ALTER TABLE \(quotedTable) ADD COLUMN \(dialect.quoteIdentifier(name)) \(planner.columns[column].declaredType)")
+        "ALTER TABLE \(quotedTable) ADD COLUMN \(dialect.quoteIdentifier(name)) \(planner.columns[column].declaredType)\(planner.columns[column].notNull ? " NOT NULL" : "")")
     } catch {
       throw error.plError(database: databasePath, table: table, action: "cannot add column \(name)")
     }
@@ -319,6 +380,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     insertColumns.append(column)
     parameterAffinity.append(planner.columns[column].kind)
     insert = nil
+    upserts.removeAll()
     shapes.invalidate()
   }
 
@@ -331,12 +393,115 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
       let parameters = (1...insertColumns.count).map { "?\($0)" }
       sql = "INSERT INTO \(quotedTable) (\(names.joined(separator: ", "))) VALUES (\(parameters.joined(separator: ", ")))"
     }
+    let name = { (parameter: Int) in self.dialect.quoteIdentifier(self.planner.columns[self.insertColumns[parameter]].name) }
+    let conflict = UpsertPlan.conflictClause(
+      mode: mode, key: keyColumns.map { dialect.quoteIdentifier(planner.columns[$0].name) }, updated: cachedUpdated.map(name),
+      meta: metaParameter >= 0 ? name(metaParameter) : nil, target: nil)
     do throws(SQLiteError) {
-      let statement = try connection.prepare(sql)
+      let statement = try connection.prepare(sql + conflict)
       insert = statement
+      if mode == .upsert { upserts[cachedUpdated] = statement }
       return statement
     } catch {
       throw error.plError(database: databasePath, table: table, action: "cannot prepare the insert")
+    }
+  }
+
+  // MARK: Keys
+
+  /// Finds the key's columns (after the sample's columns exist).
+  private func resolveKey(sample: Int) throws(PLError) {
+    keyColumns = []
+    for field in write.key {
+      guard let column = planner.column(named: field) else {
+        throw UpsertPlan.keyWithoutColumn(database: databasePath, table: table, field: field, sample: sample)
+      }
+      keyColumns.append(column)
+    }
+  }
+
+  /// Makes sure an existing table has a unique index on the key, which `ON CONFLICT` needs:
+  /// its primary key or a unique index on exactly the key's columns, else a new unique index,
+  /// refused when the rows already repeat a key.
+  private func ensureKeyIndex() throws(PLError) {
+    guard !keyColumns.isEmpty else { return }
+    let names = keyColumns.map { planner.columns[$0].name }
+    let wanted = Set(names.map { dialect.comparisonName($0) })
+    let list = names.map { dialect.quoteIdentifier($0) }.joined(separator: ", ")
+    var duplicate: [SQLiteValue]?
+    do throws(SQLiteError) {
+      let primaryKey = try connection.columns(of: table).filter { $0.primaryKeyIndex > 0 }.map { dialect.comparisonName($0.name) }
+      if primaryKey.count == wanted.count && Set(primaryKey) == wanted { return }
+      let indexes = try connection.rows(#"SELECT name FROM pragma_index_list(\#(Self.literal(table))) WHERE "unique" = 1 AND partial = 0"#)
+      for row in indexes {
+        guard case .text(let index)? = row.first else { continue }
+        let columns = try connection.rows("SELECT name FROM pragma_index_info(\(Self.literal(index)))").map { row -> String in
+          if case .text(let name)? = row.first { return dialect.comparisonName(name) }
+          return "\u{0}"  // an expression
+        }
+        if columns.count == wanted.count && Set(columns) == wanted { return }
+      }
+      let notNull = names.map { "\(dialect.quoteIdentifier($0)) IS NOT NULL" }.joined(separator: " AND ")
+      duplicate = try connection.rows(
+        "SELECT \(list), count(*) FROM \(quotedTable) WHERE \(notNull) GROUP BY \(list) HAVING count(*) > 1 LIMIT 1"
+      ).first
+    } catch {
+      throw error.plError(database: databasePath, table: table, action: "cannot read the table's indexes")
+    }
+    if let row = duplicate {
+      throw UpsertPlan.repeatedKey(
+        database: databasePath, table: table, columns: names, values: row.dropLast().map(Self.shown), count: Self.shown(row.last ?? .null))
+    }
+    let index = UpsertPlan.indexName(table: table, columns: names)
+    do throws(SQLiteError) {
+      try connection.execute("CREATE UNIQUE INDEX \(dialect.quoteIdentifier(index)) ON \(quotedTable) (\(list))")
+    } catch {
+      throw error.plError(database: databasePath, table: table, action: "cannot add a unique index for --key")
+    }
+    report.keyIndexCreated = index
+  }
+
+  /// A stored value as a message shows it.
+  private static func shown(_ value: SQLiteValue) -> String {
+    switch value {
+    case .null: "null"
+    case .integer(let n): String(n)
+    case .real(let d): SQLiteDialect.describe(d)
+    case .text(let t): JSONWriter.string(.string(t))
+    case .blob(let b): "a blob of \(b.count) bytes"
+    }
+  }
+
+  /// Before the commit: the counts of a keyed load, and the indexes of a replaced table.
+  private func finishKeyedLoad() throws(PLError) {
+    if replacing {
+      guard tableExists else { throw UpsertPlan.nothingToReplaceWith(database: databasePath, table: table) }
+      for sql in indexesToRecreate {
+        do throws(SQLiteError) {
+          try connection.execute(sql)
+        } catch {
+          throw error.plError(database: databasePath, table: table, action: "cannot recreate an index of the replaced table (\(sql))")
+        }
+      }
+    }
+    let sent = report.rowsInserted
+    switch mode {
+    case .upsert:
+      guard tableExists else { return }
+      var after = rowsBefore
+      do throws(SQLiteError) {
+        if case .integer(let count)? = try connection.rows("SELECT count(*) FROM \(quotedTable)").first?.first { after = Int(count) }
+      } catch {
+        throw error.plError(database: databasePath, table: table)
+      }
+      // Rows are never deleted by an upsert, so the growth is what was inserted.
+      report.rowsInserted = after - rowsBefore
+      report.rowsUpdated = sent - report.rowsInserted
+    case .ignore:
+      report.rowsIgnored = ignored
+      report.rowsInserted = sent - ignored
+    case .insert, .replaceTable:
+      break
     }
   }
 
@@ -345,6 +510,11 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
   private func insertRow(_ record: Record) throws(PLError) {
     let fields = record.fields
     if !shapes.matches(fields) { try useShape(of: fields) }
+    if keyed {
+      for i in cachedKeyPositions where fields[i].value == .null {
+        throw UpsertPlan.recordWithoutKey(database: databasePath, table: table, record: report.rowsInserted + 1, field: fields[i].key, isNull: true)
+      }
+    }
     let statement: SQLiteStatement
     if let insert { statement = insert } else { statement = try prepareInsert() }
     arena.reset()
@@ -372,6 +542,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
           }
         }
         try statement.step()
+        if countsIgnored && connection.changes == 0 { ignored += 1 }
       }
       statement.reset()
     } catch {
@@ -419,6 +590,10 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     guard state == .loading, pending == nil, let statement = insert, let base = line.baseAddress,
       shapes.matches(members, in: base), memchr(base, Int32(UInt8(ascii: "\\")), line.count) == nil
     else { return false }
+    // A null key goes the record way, which refuses it.
+    if keyed {
+      for i in cachedKeyPositions where members[i].kind == .null { return false }
+    }
     let parameters = cachedParameters
     let affinities = parameterAffinity
     let detectTypes = detectTypes
@@ -460,6 +635,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
           }
         }
         try statement.step()
+        if countsIgnored && connection.changes == 0 { ignored += 1 }
       }
       statement.reset()
     } catch {
@@ -537,7 +713,18 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
     var present = Array(repeating: false, count: insertColumns.count)
     for parameter in parameters { present[parameter] = true }
     if metaParameter >= 0 { present[metaParameter] = true }
-    let shape = Shape(parameters: parameters, absent: present.indices.filter { !present[$0] })
+    var keyPositions: [Int] = []
+    for column in keyColumns {
+      guard let position = columns.firstIndex(of: column) else {
+        throw UpsertPlan.recordWithoutKey(
+          database: databasePath, table: table, record: report.rowsInserted + 1, field: planner.columns[column].name, isNull: false)
+      }
+      keyPositions.append(position)
+    }
+    let keyParameters = Set(keyColumns.map { parameterOfColumn[$0] })
+    let updated = parameters.filter { !keyParameters.contains($0) }.sorted()
+    let shape = Shape(
+      parameters: parameters, absent: present.indices.filter { !present[$0] }, updated: updated, keyPositions: keyPositions)
     shapes.remember(keys, shape)
     cache(shape)
   }
@@ -546,6 +733,11 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
   private func cache(_ shape: Shape) {
     cachedParameters = shape.parameters
     cachedAbsent = shape.absent
+    cachedKeyPositions = shape.keyPositions
+    if mode == .upsert {
+      cachedUpdated = shape.updated
+      insert = upserts[shape.updated]
+    }
   }
 
   /// Binds `value` in the form that stores it exactly in a column of `affinity`; false when
@@ -639,7 +831,7 @@ public final class SQLiteSink: CompactLineSink, LoadSink {
         throw error.plError(database: databasePath, table: table)
       }
     }
-    control.committed(rows: report.rowsInserted)
+    control.committed(rows: report.rowsInserted + report.rowsUpdated + report.rowsIgnored)
     do throws(SQLiteError) {
       try connection.execute("BEGIN IMMEDIATE")
     } catch {

@@ -26,6 +26,8 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
     /// The type as declared (for new columns, the dialect's name for the inferred type).
     public var declaredType: String
     public var kind: Dialect.ColumnKind
+    /// True for a planned column declared NOT NULL (a schema's required field).
+    public var notNull = false
   }
 
   /// The key of the record metadata, and the name of its column.
@@ -56,6 +58,14 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
   /// added column has been asked for so far.
   private var sampleStart: Int?
   private var sampleTypes: [ColumnType?] = []
+  /// Types declared for new columns (a schema file), by comparison name; and the columns
+  /// planned with a declared type, which the sample does not retype.
+  private var declared: [String: (name: String, declaredType: String, notNull: Bool)] = [:]
+  private var declaredOrder: [String] = []
+  private var typeFixed: Set<Int> = []
+
+  /// True while keys without a column may get new ones; false refuses them (`--no-alter`).
+  public var allowsNewColumns = true
 
   /// - Parameter existingColumns: the table's columns, empty when it does not exist yet.
   public init(
@@ -91,7 +101,7 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
   /// - Returns: the columns to create or add, in order.
   public mutating func finishSample() -> Range<Int> {
     let start = sampleStart ?? columns.count
-    for (offset, type) in sampleTypes.enumerated() {
+    for (offset, type) in sampleTypes.enumerated() where !typeFixed.contains(start + offset) {
       let name = dialect.typeName(of: type ?? .text)
       columns[start + offset].declaredType = name
       columns[start + offset].kind = dialect.kind(ofDeclaredType: name)
@@ -103,6 +113,38 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
       append(Column(name: Self.metaKey, declaredType: name, kind: dialect.kind(ofDeclaredType: name)))
     }
     return start..<columns.count
+  }
+
+  // MARK: Declared columns
+
+  /// Declares the types of columns the planner may add (from a schema file): a key of one of
+  /// these names gets a column of the declared type instead of an inferred one. Existing
+  /// columns keep their types.
+  public mutating func declare(_ columns: [(name: String, declaredType: String, notNull: Bool)]) {
+    for column in columns {
+      let name = dialect.comparisonName(column.name)
+      if declared[name] == nil { declaredOrder.append(name) }
+      declared[name] = column
+    }
+  }
+
+  /// Plans a column for each declared one the table lacks, in declaration order (call after
+  /// `startSample()`, so that they are created with the sample's columns).
+  public mutating func addDeclaredColumns() {
+    for name in declaredOrder where indexByComparisonName[name] == nil {
+      guard let column = declared[name] else { continue }
+      if sampleStart != nil { sampleTypes.append(nil) }
+      let index = append(
+        Column(name: dialect.columnName(forKey: column.name), declaredType: column.declaredType, kind: dialect.kind(ofDeclaredType: column.declaredType), notNull: column.notNull))
+      typeFixed.insert(index)
+    }
+  }
+
+  /// The column a key or field named `name` goes into when nothing else in its record
+  /// competes for it; nil when the table has none.
+  public func column(named name: String) -> Int? {
+    if let index = indexByComparisonName[dialect.comparisonName(name)] { return index }
+    return nil
   }
 
   // MARK: Mapping keys
@@ -182,10 +224,22 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
 
   /// Plans a new column named `name` (from a key), typed by `type` outside a sample.
   private mutating func add(_ name: String, type: ColumnType?, record: Int) throws(PLError) -> Int {
+    guard allowsNewColumns else {
+      throw .malformed(
+        source: database, location: nil,
+        message: "table \(table): record \(record): the field \(JSONWriter.string(.string(name))) has no column in table \(table), and --no-alter forbids adding one; nothing was loaded")
+    }
     if name.utf8.contains(0) {
       throw .malformed(
         source: database, location: nil,
         message: "table \(table): record \(record): the key \(JSONWriter.string(.string(name))) contains a NUL character, which \(dialect.name) cannot use in a column name")
+    }
+    if let column = declared[dialect.comparisonName(name)], column.name == name || dialect.foldsCase {
+      if sampleStart != nil { sampleTypes.append(nil) }
+      let index = append(
+        Column(name: dialect.columnName(forKey: name), declaredType: column.declaredType, kind: dialect.kind(ofDeclaredType: column.declaredType), notNull: column.notNull))
+      typeFixed.insert(index)
+      return index
     }
     // In a sample the type is fixed by `finishSample()`; until then it reads as TEXT.
     if sampleStart != nil { sampleTypes.append(nil) }

@@ -15,9 +15,19 @@ struct LoadCommand: ParsableCommand {
       variables, service files and ~/.pgpass). The table is created when missing. Column types \
       are inferred from the first 1000 records (SQLite: INTEGER, REAL, TEXT; PostgreSQL: BIGINT, \
       DOUBLE PRECISION, NUMERIC, BOOLEAN, JSONB, TEXT); keys that appear later become new \
-      columns. The _pl metadata is stored as JSON in a _pl column (or, with --flatten-meta, as \
-      columns _pl_source, _pl_line, _pl_row, _pl_page, _pl_sheet and _pl_rest). The whole load is \
-      one transaction (one per batch with --batch N): on any error, or if the run is killed, the \
+      columns (--no-alter refuses them instead). PostgreSQL also infers DATE and TIMESTAMPTZ for \
+      ISO dates and for ISO date-times with a zone; SQLite keeps them as TEXT, which sorts and \
+      compares as the dates do. --schema-file declares column types, NOT NULL and the primary \
+      key from a Table Schema. The _pl metadata is stored as JSON in a _pl column (or, with \
+      --flatten-meta, as columns _pl_source, _pl_line, _pl_row, _pl_page, _pl_sheet and \
+      _pl_rest).
+
+      --key FIELD,… makes the key the table's PRIMARY KEY (a new table) or adds a UNIQUE index \
+      (an existing one, refused if its rows repeat a key), and loads in upsert mode: a record \
+      with a new key is inserted, one with a stored key updates the columns it carries and no \
+      others. --mode ignore passes over records whose key is stored; --mode replace-table loads \
+      a new table that takes the old one's place at the commit. The whole load is one \
+      transaction (one per batch with --batch N): on any error, or if the run is killed, the \
       table is left as it was (as of the last committed batch).
 
       A record the database refuses (a value that does not fit its column, a NOT NULL, CHECK or \
@@ -96,6 +106,32 @@ struct LoadCommand: ParsableCommand {
     help: "Store _pl.source, .line, .row, .page and .sheet in columns _pl_source, _pl_line, … and the other _pl members as JSON in _pl_rest, instead of one _pl column.")
   var flattenMeta = false
 
+  @Option(
+    name: .customLong("key"),
+    help: ArgumentHelp(
+      "The fields that identify a row, comma-separated: the new table's PRIMARY KEY, or a UNIQUE index added to an existing one. Makes upsert the default mode.",
+      valueName: "FIELD,…"))
+  var key: String?
+
+  @Option(
+    name: .customLong("mode"),
+    help: ArgumentHelp(
+      "insert: add every record; upsert: insert new keys, update the carried columns of stored ones; ignore: skip records whose key is stored; replace-table: swap in a new table at commit. upsert and ignore need --key. (default: upsert with --key, else insert)",
+      valueName: "MODE"))
+  var mode: LoadMode?
+
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Add a column for a field the table lacks (--no-alter: refuse the load instead, naming the field).")
+  var alter = true
+
+  @Option(
+    name: .customLong("schema-file"),
+    help: ArgumentHelp(
+      "A Frictionless Table Schema (JSON or YAML): column types, NOT NULL for required fields, and the primaryKey (as --key).",
+      valueName: "FILE"))
+  var schemaFile: String?
+
   @OptionGroup var common: CommonOptions
 
   var target: LoadTarget {
@@ -120,17 +156,34 @@ struct LoadCommand: ParsableCommand {
       throw ValidationError("--max-rejects needs --rejects FILE, where the refused records go (without it none is allowed).")
     }
     if let batch, batch < 1 { throw ValidationError("--batch must be at least 1.") }
+    if batch != nil && mode == .replaceTable {
+      throw ValidationError("--batch and --mode replace-table exclude each other: the new table takes the old one's place in one commit.")
+    }
     if flattenMeta && common.noMeta { throw ValidationError("--flatten-meta and --no-meta exclude each other.") }
+    if let mode, mode.needsKey, keyFields.isEmpty, schemaFile == nil {
+      throw ValidationError("--mode \(mode.rawValue) needs --key FIELD[,FIELD…] to tell which rows are the same.")
+    }
+    if key != nil && keyFields.contains(where: \.isEmpty) {
+      throw ValidationError("--key: a field name is empty; write --key a,b without spaces or empty names.")
+    }
     if files.isEmpty && Terminal().stdinIsTerminal {
       throw ValidationError("no input: give FILE arguments, or pipe records into standard input.")
     }
   }
 
+  /// The fields of --key.
+  var keyFields: [String] {
+    key.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+  }
+
   func run() throws {
-    let plan = LoadPlan(
-      target: target, table: table, inputs: files,
-      options: LoadOptions(includeMeta: !common.noMeta, detectTypes: detectTypes, allowMemory: allowMemory))
+    var options = LoadOptions(includeMeta: !common.noMeta, detectTypes: detectTypes, allowMemory: allowMemory)
     try ToolRunner(tool: "pl-load", options: common).run { context throws(PLError) in
+      // A bad schema file or mode is refused before anything is read or opened.
+      options.write = try WriteOptions(
+        mode: mode, key: keyFields, alter: alter, schema: try schemaFile.map { path throws(PLError) in try TableSchema.load(path: path) }
+      ).validated()
+      let plan = LoadPlan(target: target, table: table, inputs: files, options: options)
       if case .postgres(let target) = plan.target, target.urlHasPassword {
         context.note("the URL holds a password, which other users can see in ps; use --password-file, PGPASSFILE or ~/.pgpass")
       }
@@ -157,13 +210,22 @@ struct LoadCommand: ParsableCommand {
       }
       let report = try loader.run(observer: observer)
       loaded = true
-      context.stats.recordsOut = report.rowsInserted
+      context.stats.recordsOut = report.rowsInserted + report.rowsUpdated + report.rowsIgnored
       context.stats.extra = [
         Field("database", .string(report.database)),
         Field("table", .string(report.table)),
         Field("table_created", .bool(report.tableCreated)),
         Field("columns_added", .array(report.columnsAdded.map { .string($0) })),
       ]
+      let write = plan.options.write
+      if write.mode != .insert { context.stats.extra.append(Field("mode", .string(write.mode.rawValue))) }
+      if write.comparesKeys {
+        context.stats.extra += [
+          Field("rows_inserted", .integer(report.rowsInserted)), Field("rows_updated", .integer(report.rowsUpdated)),
+          Field("rows_ignored", .integer(report.rowsIgnored)),
+        ]
+      }
+      if let index = report.keyIndexCreated { context.stats.extra.append(Field("key_index_created", .string(index))) }
       if !report.columnsRenamed.isEmpty {
         context.stats.extra.append(
           Field(
@@ -179,6 +241,8 @@ struct LoadCommand: ParsableCommand {
       }
       var detail = "into \(report.database):\(report.table)"
       if report.tableCreated { detail += " (created)" }
+      if write.comparesKeys { detail += " (\(report.rowsInserted) inserted, \(report.rowsUpdated) updated, \(report.rowsIgnored) ignored)" }
+      if let index = report.keyIndexCreated { detail += " (unique index \(index) added)" }
       if !report.columnsAdded.isEmpty { detail += " (new columns: \(report.columnsAdded.joined(separator: ", ")))" }
       if !report.columnsRenamed.isEmpty { detail += " (renamed: \(report.columnsRenamed.map(\.description).joined(separator: ", ")))" }
       if let control = loader.control, control.batchSize != nil {
@@ -189,6 +253,8 @@ struct LoadCommand: ParsableCommand {
     }
   }
 }
+
+extension LoadMode: ExpressibleByArgument {}
 
 /// Shows pl-load's progress on a terminal.
 final class LoadProgress: LoadObserver {

@@ -147,6 +147,26 @@ func errorCodes(_ record: Record) -> [String] {
     #expect(loader.control?.batchesAtEnd == 3)
   }
 
+  /// An upsert committed in batches ends as one run would: each batch's rows merged by key
+  /// before its commit, repeats across batches updating, and the counts adding up.
+  @Test(arguments: Backend.available)
+  func anUpsertInBatchesMergesEachBatchByKey(backend: Backend) throws {
+    let f = try LoadFixture(backend)
+    var options = LoadOptions(includeMeta: false, inferenceSample: 4)
+    options.write = WriteOptions(mode: nil, key: ["id"], alter: true, schema: nil)
+    // 1…12 with protein, then 7…18 with fat only (7…12 repeat in later batches and in one batch).
+    let lines = (1...12).map { #"{"id":\#($0),"protein":\#($0).5}"# } + (7...18).map { #"{"id":\#($0),"fat":0.\#($0)}"# }
+    let loader = Loader(
+      plan: LoadPlan(target: f.target, table: "t", inputs: [try f.input(lines.joined(separator: "\n") + "\n")], options: options),
+      run: LoadRunOptions(batchSize: 5))
+    let report = try loader.run(observer: nil)
+    #expect(report.rowsInserted == 18 && report.rowsUpdated == 6)
+    #expect(try f.count() == "18")
+    #expect(try f.rows("SELECT protein, fat FROM t WHERE id = 9") == [["9.5", "0.9"]])
+    #expect(try f.rows("SELECT protein, fat FROM t WHERE id = 3") == [["3.5", nil]])
+    #expect(try f.rows("SELECT protein, fat FROM t WHERE id = 15") == [[nil, "0.15"]])
+  }
+
   @Test(arguments: Backend.available)
   func theLedgerRecordsCommittedAndRolledBackRuns(backend: Backend) throws {
     let f = try LoadFixture(backend)
