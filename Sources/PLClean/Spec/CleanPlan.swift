@@ -1,3 +1,4 @@
+import Foundation
 import PLCore
 
 /// A checked cleaning run: the spec in force (flags over spec over profile) and the
@@ -88,6 +89,7 @@ public struct CleanPlan {
   /// The transforms, in the order they run; each call makes fresh ones.
   public func transforms() -> [any RecordTransform] {
     var out: [any RecordTransform] = []
+    if let shaper = labShaper() { out.append(shaper) }
     let renames = self.renames
     if !renames.isEmpty || spec.snakeCase == true {
       out.append(RenameFields(renames: renames, snakeCase: spec.snakeCase == true, counts: counts))
@@ -105,5 +107,17 @@ public struct CleanPlan {
       out.append(SelectFields(drop: drop, keep: spec.keep, order: order, counts: counts))
     }
     return out
+  }
+
+  /// The lab profile's shaping (Profile/LabShaper), first of all: it reads the headers as
+  /// printed. Only for the `lab` profile, with the shape detected or one of result, reading, score.
+  func labShaper() -> LabShaper? {
+    guard spec.profile == "lab", spec.shape != CleanSpec.Shape.none else { return nil }
+    return LabShaper(
+      .init(
+        shape: spec.shape, timezone: spec.timezone.flatMap(TimeZone.init(identifier:)),
+        dateOrder: spec.dateOrder.flatMap { DateOrder(rawValue: $0.rawValue) },
+        decimal: spec.decimal.flatMap { DecimalMark(rawValue: $0.rawValue) }, keepRaw: keepRaw),
+      counts: counts)
   }
 }
