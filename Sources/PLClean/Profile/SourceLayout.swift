@@ -69,13 +69,22 @@ struct SourceLayout {
       let numeric = vs.filter { NumberText.parse($0, decimal: .comma) != nil || NumberText.parse($0, decimal: .point) != nil }
       return Double(numeric.count) / Double(vs.count)
     }
+    // A column's decimal mark from its own values; a column whose values allow either mark
+    // (`2,219`) or have none takes the mark the other columns of the source prove, then the hint.
+    var proven: [String: DecimalMark] = [:]
+    for name in names {
+      let vs = values[name] ?? []
+      let a = NumberColumnStyle.decide(values: vs, hint: .comma), b = NumberColumnStyle.decide(values: vs, hint: .point)
+      if a == b, let mark = a.mark { proven[name] = mark }
+    }
+    let commas = proven.values.filter { $0 == .comma }.count, points = proven.values.filter { $0 == .point }.count
+    let sourceMark: DecimalMark? = commas > points ? .comma : points > commas ? .point : nil
     for name in names {
       let header = HeaderText.parse(name)
       var role = ColumnRole.classify(header: name)
       if role == nil, Self.factorWords.contains(Self.folded(header.name)) { role = .instrumentDetail }
       var column = Column(name: name, role: role, header: header)
-      let style = NumberColumnStyle.decide(values: values[name] ?? [], hint: decimalHint)
-      column.decimal = style.mark ?? decimalHint ?? .point
+      column.decimal = proven[name] ?? decimalHint ?? sourceMark ?? .point
       layout.decimals[name] = column.decimal
       layout.columns.append(column)
     }
@@ -98,11 +107,19 @@ struct SourceLayout {
     // Analyte columns (wide): no other role, and the dictionary knows the name or the unit is a concentration.
     let concentration: Set<String> = ["mass-fraction", "mass-concentration", "energy", "count", "energy-density"]
     var analyteColumns: [String] = []
-    for i in layout.columns.indices where layout.columns[i].role == nil {
+    // A header the dictionary knows, with a concentration unit, names an analyte whatever a short
+    // name also means as a role (`N [%]` is nitrogen, not the `N°` of a position).
+    let keepRoles: Set<ColumnRole> = [.sampleID, .labSampleID, .sampleCode, .result, .loq, .lod, .unit, .analyte]
+    for i in layout.columns.indices {
       let c = layout.columns[i]
       let match = AnalyteDictionary.shared.match(c.header.name)
       let unitKind = (c.header.unitSymbol ?? c.header.unit).flatMap(UnitTable.lookup)?.dimension
-      if match != nil || unitKind.map(concentration.contains) == true {
+      let concentrationUnit = unitKind.map(concentration.contains) == true
+      if let role = c.role {
+        guard match != nil, concentrationUnit, !keepRoles.contains(role), role != .instrumentDetail else { continue }
+        layout.columns[i].role = nil
+      }
+      if match != nil || concentrationUnit {
         layout.columns[i].analyte = match
         analyteColumns.append(c.name)
       }

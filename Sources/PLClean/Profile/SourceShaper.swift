@@ -185,7 +185,8 @@ struct SourceShaper {
       }
     case .censored:
       fields.append(Field("value", .null))
-      put("qualifier", parsed.qualifier)
+      // Below a limit is `<` (`n.d.`, `<LOQ`, `<0.05`); above one is `>`; `<=`/`>=` as printed.
+      put("qualifier", parsed.qualifier.map { q in q.hasPrefix("<") || q.hasPrefix(">") ? q : "<" })
       if let limit = parsed.limit {
         let (c, u) = convert(limit, from: printedUnit, to: canonical, field: "limit", notes: &notes)
         fields.append(Field("limit", Self.number(c)))
@@ -346,9 +347,7 @@ struct SourceShaper {
     let metaScale = context.value(["scale", "skala", "schaal", "echelle"])
     var out: [Record] = []
     for name in layout.valueColumns {
-      var fields: [Field] = []
-      if let panelist { fields.append(Field("panelist", .string(panelist))) }
-      if let sample { fields.append(Field("sample", .string(sample))) }
+      var fields: [Field] = [Field("panelist", panelist.map(JSONValue.string) ?? .null), Field("sample", sample.map(JSONValue.string) ?? .null)]
       fields.append(Field("attribute", .string(name)))
       let cell = text(record, name)
       var notes: [CleanNote] = []
@@ -366,6 +365,8 @@ struct SourceShaper {
       if let scale = Self.scale(attribute: name, meta: metaScale) { fields.append(Field("scale", .string(scale))) }
       fields += others
       var r = Record(fields, meta: record.meta)
+      if panelist == nil { notes.append(CleanNote(field: "panelist", code: "missing-panelist", message: "the row names no panelist")) }
+      if sample == nil { notes.append(CleanNote(field: "sample", code: "missing-sample", message: "the row names no sample")) }
       for n in notes { r.addNote(n) }
       out.append(r)
     }
