@@ -57,7 +57,7 @@ struct LabProfileCorpusTests {
 
   /// The records of `pl-extract FILE | pl-clean --profile lab --spec site.yml`.
   static func run(_ path: String) throws -> [[String: Any]] {
-    let bin = GoldenCase.binDirectory
+    let bin = CaseRun.binDirectory
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
     let quoted = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
