@@ -142,7 +142,8 @@ struct CleanCommand: ParsableCommand {
       var fileSpec = CleanSpec()
       if let specPath { fileSpec = try SpecReader.read(path: specPath) }
       if shapeIsAuto { fileSpec.shape = nil }
-      let plan = try CleanPlan(spec: fileSpec, overrides: overrides, profile: profile, keepRaw: keepRaw)
+      // --shape auto asks for the lab profile's shaping as naming the profile does.
+      let plan = try CleanPlan(spec: fileSpec, overrides: overrides, profile: shapeIsAuto ? profile ?? "lab" : profile, keepRaw: keepRaw)
       for notice in plan.notices { context.note(notice) }
       context.startProgress(inputs: inputs.isEmpty ? ["-"] : inputs)
       let sink = NDJSONSink(stream: context.openRecordOutput(), includeMeta: !context.options.noMeta)

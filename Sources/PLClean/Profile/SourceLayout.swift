@@ -91,9 +91,14 @@ struct SourceLayout {
     // Two sample-id columns: the client's (by its header words) is the sample id, the other the lab's.
     let sampleIDs = layout.columns.filter { $0.role == .sampleID }
     if sampleIDs.count >= 2 {
-      let client = sampleIDs.first { c in Self.clientWords.contains { c.name.lowercased().contains($0) } } ?? sampleIDs[1]
-      layout.sampleColumn = client.name
-      layout.labSampleColumn = sampleIDs.first { $0.name != client.name }?.name
+      // Without such words the first is the sample id and the others stay fields of their own.
+      if let client = sampleIDs.first(where: { c in Self.clientWords.contains { c.name.lowercased().contains($0) } }) {
+        layout.sampleColumn = client.name
+        layout.labSampleColumn = layout.first(.labSampleID)?.name ?? sampleIDs.first { $0.name != client.name }?.name
+      } else {
+        layout.sampleColumn = sampleIDs[0].name
+        layout.labSampleColumn = layout.first(.labSampleID)?.name
+      }
     } else {
       layout.sampleColumn = sampleIDs.first?.name ?? layout.first(.sampleCode)?.name
       layout.labSampleColumn = layout.first(.labSampleID)?.name

@@ -15,6 +15,9 @@ public struct CleanPlan {
   public let counts = CleanCounts()
   /// Things people should know before the run (a type whose values are kept as text).
   public private(set) var notices: [String] = []
+  /// Whether the lab profile's shaping runs: the profile named (flag or spec `profile:`) or a
+  /// shape asked for; a spec that only leans on the default profile keeps its source names.
+  public let shapes: Bool
 
   /// - Parameters:
   ///   - spec: the spec file's spec, or an empty one; it extends its profile.
@@ -33,6 +36,7 @@ public struct CleanPlan {
     effective.profile = profileName
     self.spec = effective
     self.keepRaw = keepRaw
+    shapes = effective.shape != CleanSpec.Shape.none && (effective.shape != nil || (profile ?? spec.profile) != nil)
     try refuseMissingParts()
     notices = unconvertedTypeNotices()
   }
@@ -112,7 +116,7 @@ public struct CleanPlan {
   /// The lab profile's shaping (Profile/LabShaper), first of all: it reads the headers as
   /// printed. Only for the `lab` profile, with the shape detected or one of result, reading, score.
   func labShaper() -> LabShaper? {
-    guard spec.profile == "lab", spec.shape != CleanSpec.Shape.none else { return nil }
+    guard shapes, spec.profile == "lab" else { return nil }
     return LabShaper(
       .init(
         shape: spec.shape, timezone: spec.timezone.flatMap(TimeZone.init(identifier:)),
