@@ -34,7 +34,7 @@ struct CleanCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The profile the spec extends: lab (default: names in snake case) or none (only what the spec and flags say).", valueName: "lab|none"))
   var profile: String?
 
-  @Option(help: ArgumentHelp("The shape of the records: result, reading, score, or auto (detected; the default).", valueName: "result|reading|score|auto"))
+  @Option(help: ArgumentHelp("The shape of the records: result, reading, score, auto (detected per source by the lab profile; the default) or none (not reshaped).", valueName: "result|reading|score|auto|none"))
   var shape: String?
 
   @Option(name: .customLong("tz"), help: ArgumentHelp("The IANA time zone of times written without an offset (Europe/Berlin, UTC).", valueName: "ZONE"))
@@ -78,8 +78,8 @@ struct CleanCommand: ParsableCommand {
 
   func validate() throws {
     if let profile, CleanProfile.named(profile) == nil { throw ValidationError("--profile takes lab or none.") }
-    if let shape, shape != "auto" && CleanSpec.Shape(rawValue: shape) == nil || shape == "none" {
-      throw ValidationError("--shape takes result, reading, score or auto.")
+    if let shape, shape != "auto" && CleanSpec.Shape(rawValue: shape) == nil {
+      throw ValidationError("--shape takes result, reading, score, auto or none.")
     }
     if let timezone, TimeZone(identifier: timezone) == nil {
       throw ValidationError("--tz: unknown time zone \"\(timezone)\"; use an IANA name such as Europe/Berlin or UTC.")
@@ -142,7 +142,8 @@ struct CleanCommand: ParsableCommand {
       var fileSpec = CleanSpec()
       if let specPath { fileSpec = try SpecReader.read(path: specPath) }
       if shapeIsAuto { fileSpec.shape = nil }
-      let plan = try CleanPlan(spec: fileSpec, overrides: overrides, profile: profile, keepRaw: keepRaw)
+      // --shape auto asks for the lab profile's shaping as naming the profile does.
+      let plan = try CleanPlan(spec: fileSpec, overrides: overrides, profile: shapeIsAuto ? profile ?? "lab" : profile, keepRaw: keepRaw)
       for notice in plan.notices { context.note(notice) }
       context.startProgress(inputs: inputs.isEmpty ? ["-"] : inputs)
       let sink = NDJSONSink(stream: context.openRecordOutput(), includeMeta: !context.options.noMeta)

@@ -1,3 +1,4 @@
+import Foundation
 import PLCore
 
 /// A checked cleaning run: the spec in force (flags over spec over profile) and the
@@ -14,6 +15,9 @@ public struct CleanPlan {
   public let counts = CleanCounts()
   /// Things people should know before the run (a type whose values are kept as text).
   public private(set) var notices: [String] = []
+  /// Whether the lab profile's shaping runs: the profile named (flag or spec `profile:`) or a
+  /// shape asked for; a spec that only leans on the default profile keeps its source names.
+  public let shapes: Bool
 
   /// - Parameters:
   ///   - spec: the spec file's spec, or an empty one; it extends its profile.
@@ -32,6 +36,7 @@ public struct CleanPlan {
     effective.profile = profileName
     self.spec = effective
     self.keepRaw = keepRaw
+    shapes = effective.shape != CleanSpec.Shape.none && (effective.shape != nil || (profile ?? spec.profile) != nil)
     try refuseMissingParts()
     notices = unconvertedTypeNotices()
   }
@@ -88,6 +93,7 @@ public struct CleanPlan {
   /// The transforms, in the order they run; each call makes fresh ones.
   public func transforms() -> [any RecordTransform] {
     var out: [any RecordTransform] = []
+    if let shaper = labShaper() { out.append(shaper) }
     let renames = self.renames
     if !renames.isEmpty || spec.snakeCase == true {
       out.append(RenameFields(renames: renames, snakeCase: spec.snakeCase == true, counts: counts))
@@ -105,5 +111,17 @@ public struct CleanPlan {
       out.append(SelectFields(drop: drop, keep: spec.keep, order: order, counts: counts))
     }
     return out
+  }
+
+  /// The lab profile's shaping (Profile/LabShaper), first of all: it reads the headers as
+  /// printed. Only for the `lab` profile, with the shape detected or one of result, reading, score.
+  func labShaper() -> LabShaper? {
+    guard shapes, spec.profile == "lab" else { return nil }
+    return LabShaper(
+      .init(
+        shape: spec.shape, timezone: spec.timezone.flatMap(TimeZone.init(identifier:)),
+        dateOrder: spec.dateOrder.flatMap { DateOrder(rawValue: $0.rawValue) },
+        decimal: spec.decimal.flatMap { DecimalMark(rawValue: $0.rawValue) }, keepRaw: keepRaw),
+      counts: counts)
   }
 }
