@@ -217,6 +217,12 @@ struct SpecBuilder {
           if let problem = ExpressionText.problem(in: expression) {
             throw fail(e.value, "\(e.path): \(problem.reason)")
           }
+          do throws(ExpressionError) {
+            _ = try Expression(parsing: expression)
+          } catch {
+            throw fail(e.value, "\(e.path): \(SpecWords.quoted(expression)) at its column \(error.column): \(error.message)")
+          }
+          spec.places[e.path] = place(e.keyNode)
           spec.derive.append(.init(name: e.key, expression: expression))
         }
       case "constants":
@@ -228,7 +234,12 @@ struct SpecBuilder {
       case "reshape": spec.reshape = try reshape(v, p)
       case "pseudonymise": spec.pseudonymise = try pseudonymise(v, p)
       case "analytes":
-        for e in try entries(v, path: p, allowed: nil) { spec.analytes.append(.init(code: e.key, synonyms: try names(e.value, e.path))) }
+        for e in try entries(v, path: p, allowed: nil) {
+          guard AnalyteDictionary.shared.analyte(code: e.key) != nil else {
+            throw fail(e.keyNode, "\(e.path): \(SpecWords.quoted(e.key)) is not an analyte code of the dictionary; extra names go under a known code (protein, fat, ash, sodium, …)")
+          }
+          spec.analytes.append(.init(code: e.key, synonyms: try names(e.value, e.path)))
+        }
       case "columns":
         for e in try entries(v, path: p, allowed: nil) {
           spec.columns.append(.init(column: e.key, role: try choice(e.value, e.path, CleanSpec.ColumnRole.self, what: "role")))
@@ -288,7 +299,12 @@ struct SpecBuilder {
             throw fail(k.value, "\(k.path): expected a density in g/mL greater than 0, found \(Self.describe(k.value))")
           }
           rule.density = n
-        case "format": rule.format = try name(k.value, k.path)
+        case "format":
+          let format = try name(k.value, k.path)
+          guard ["excel", "epoch", "epoch_ms"].contains(format) || DateTimeConverter.order(ofFormat: format) != nil else {
+            throw fail(k.value, "\(k.path): \(SpecWords.quoted(format)) is not a date format: write the order of day, month and year (DD.MM.YYYY, MM/DD/YYYY, YYYY-MM-DD HH:mm), or excel, epoch or epoch_ms")
+          }
+          rule.format = format
         case "sentinels": rule.sentinels = try texts(k.value, k.path)
         case "default": rule.defaultValue = try jsonScalar(k.value, k.path)
         case "drop": rule.drop = try bool(k.value, k.path)
@@ -298,6 +314,11 @@ struct SpecBuilder {
       let typed = rule.type
       for key in ["unit", "to_unit", "density"] where at[key] != nil && typed != nil && typed != .measurement && typed != .number {
         throw fail(at[key]!, "\(e.path).\(key): a unit belongs to a number or measurement field, not to type \(typed!.rawValue)")
+      }
+      if let from = rule.unit, let to = rule.toUnit, let a = reader.vocabulary.table.lookup(from), let b = reader.vocabulary.table.lookup(to),
+        a.dimension != b.dimension, !Set([a.dimension, b.dimension]).isSubset(of: ["mass-fraction", "mass-concentration"])
+      {
+        throw fail(at["to_unit"]!, "\(e.path).to_unit: \(from) cannot be converted to \(to): they measure different things (\(a.dimension), \(b.dimension))")
       }
       if let node = at["density"], rule.toUnit == nil {
         throw fail(node, "\(e.path).density: a density is for converting between mass and volume: give to_unit too")
