@@ -299,12 +299,7 @@ struct SpecBuilder {
             throw fail(k.value, "\(k.path): expected a density in g/mL greater than 0, found \(Self.describe(k.value))")
           }
           rule.density = n
-        case "format":
-          let format = try name(k.value, k.path)
-          guard ["excel", "epoch", "epoch_ms"].contains(format) || DateTimeConverter.order(ofFormat: format) != nil else {
-            throw fail(k.value, "\(k.path): \(SpecWords.quoted(format)) is not a date format: write the order of day, month and year (DD.MM.YYYY, MM/DD/YYYY, YYYY-MM-DD HH:mm), or excel, epoch or epoch_ms")
-          }
-          rule.format = format
+        case "format": rule.format = try name(k.value, k.path)
         case "sentinels": rule.sentinels = try texts(k.value, k.path)
         case "default": rule.defaultValue = try jsonScalar(k.value, k.path)
         case "drop": rule.drop = try bool(k.value, k.path)
@@ -316,15 +311,24 @@ struct SpecBuilder {
         throw fail(at[key]!, "\(e.path).\(key): a unit belongs to a number or measurement field, not to type \(typed!.rawValue)")
       }
       if let from = rule.unit, let to = rule.toUnit, let a = reader.vocabulary.table.lookup(from), let b = reader.vocabulary.table.lookup(to),
-        a.dimension != b.dimension, !Set([a.dimension, b.dimension]).isSubset(of: ["mass-fraction", "mass-concentration"])
+        a.dimension != b.dimension
       {
-        throw fail(at["to_unit"]!, "\(e.path).to_unit: \(from) cannot be converted to \(to): they measure different things (\(a.dimension), \(b.dimension))")
+        guard Set([a.dimension, b.dimension]) == ["mass-fraction", "mass-concentration"] else {
+          throw fail(at["to_unit"]!, "\(e.path).to_unit: \(from) cannot be converted to \(to): they measure different things (\(a.dimension), \(b.dimension))")
+        }
+        if rule.density == nil {
+          throw fail(at["to_unit"]!, "\(e.path).to_unit: \(from) can be converted to \(to) only with the density of the sample: give density: in g/mL")
+        }
       }
       if let node = at["density"], rule.toUnit == nil {
         throw fail(node, "\(e.path).density: a density is for converting between mass and volume: give to_unit too")
       }
       if let node = at["format"], typed != .date && typed != .datetime {
         throw fail(node, "\(e.path).format: a format is for type date or datetime\(typed.map { ", not \($0.rawValue)" } ?? "; give the type")")
+      }
+      if let format = rule.format, !["excel", "epoch", "epoch_ms"].contains(format), DateTimeConverter.order(ofFormat: format) == nil {
+        let node = keys.first { $0.key == "format" }!.value
+        throw fail(node, "\(e.path).format: \(SpecWords.quoted(format)) is not a date format: write the order of day, month and year (DD.MM.YYYY, MM/DD/YYYY, YYYY-MM-DD HH:mm), or excel, epoch or epoch_ms")
       }
       if rule.drop, let other = keys.first(where: { $0.key != "drop" && $0.key != "from" }) {
         throw fail(other.keyNode, "\(e.path): the field is dropped (drop: true), so \(other.key) has nothing to act on")
