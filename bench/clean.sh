@@ -94,7 +94,7 @@ best_of() {
   local fn=$1 in=$2 out=$3 best="" t0 t1 t i
   for ((i = 0; i < RUNS; i++)); do
     t0=$(date +%s.%N)
-    "$fn" "$in" "$out" || die "$fn failed"
+    "$fn" "$in" "$out" >/dev/null || die "$fn failed"
     t1=$(date +%s.%N)
     t=$(echo "$t1 - $t0" | bc)
     if [[ -z $best ]] || (($(echo "$t < $best" | bc))); then best=$t; fi

@@ -1,6 +1,7 @@
 -- The benchmark spec (bench/clean/spec.yml) in DuckDB SQL, one thread. IN and OUT are
 -- replaced by the script.
 SET threads = 1;
+SET enable_progress_bar = false;
 COPY (
   SELECT
     Probe AS sample_id,

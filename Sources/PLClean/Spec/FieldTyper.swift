@@ -1,7 +1,7 @@
 import PLCore
 
 /// What converting one value to its field's type came to.
-public indirect enum Conversion: Equatable, Sendable {
+public enum Conversion: Equatable, Sendable {
   /// The value already has the type.
   case unchanged
   case converted(JSONValue)
@@ -11,7 +11,7 @@ public indirect enum Conversion: Equatable, Sendable {
   /// The value does not convert: it stays as it is, with a note of this code and message.
   case refused(code: String, message: String)
   /// The conversion, with a note beside it (a time in a repeated hour, a substituted value).
-  case noted(Conversion, code: String, message: String)
+  indirect case noted(Conversion, code: String, message: String)
 }
 
 /// Converts values to one field type. A converter belongs to one field: the decimal mark and
@@ -182,6 +182,7 @@ public struct FieldTyper: RecordTransform {
     case .split(let fields):
       if keepRaw { out.keepRaw(field, value) }
       var place = index
+      out.fields.reserveCapacity(out.fields.count + fields.count)
       for f in fields where f.key != field {
         if let other = out.fields.firstIndex(where: { $0.key == f.key }), other != place {
           if keepRaw, out.fields[other].value != f.value, out.fields[other].value != .null { out.keepRaw(f.key, out.fields[other].value) }
