@@ -28,7 +28,7 @@ public final class Cleaner {
     if errorPolicy == .fail {
       for path in inputs where path != FileStream.standardInputName { _ = try FileStream(path: path) }
     }
-    let pipeline = Pipeline(transforms: plan.transforms(), sink: sink, errorPolicy: errorPolicy)
+    let pipeline = Pipeline(transforms: try plan.transforms(), sink: sink, errorPolicy: errorPolicy)
     pipeline.onSkip = onSkip
     defer { counts = pipeline.counts }
     var bytesBefore = 0

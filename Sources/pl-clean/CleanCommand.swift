@@ -16,7 +16,9 @@ struct CleanCommand: ParsableCommand {
       (--spec clean.yml, YAML or JSON; see pl-clean(1) for its format), overridden by flags: \
       renames (exact names, or lists of synonyms matched without regard to case and spaces), \
       snake-case names, fields dropped, kept and ordered, constants, fields taken from _pl.meta, \
-      and typed fields with defaults. A spec is checked whole before any record is read: a \
+      typed fields with defaults (numbers with either decimal mark, dates and times into UTC, \
+      lab results into value, qualifier, limit and unit, with unit conversions), sentinels, \
+      trimming, derived fields, duplicates, gap filling, reshaping and pseudonyms. A spec is checked whole before any record is read: a \
       mistake stops the run with its line and column (exit 78). A value that changes keeps its \
       original in _pl.raw (unless --no-raw); a value that does not convert keeps its text and \
       gets a note in _pl.notes (field, code, message). Nothing is silently nulled.

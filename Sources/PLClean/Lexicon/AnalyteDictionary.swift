@@ -55,6 +55,36 @@ public final class AnalyteDictionary: Sendable {
     self.problems = problems + words.problems
   }
 
+  private init(analytes: [Analyte], index: [String: Int], words: MatchingWords, problems: [String]) {
+    self.analytes = analytes
+    self.index = index
+    self.words = words
+    self.problems = problems
+  }
+
+  /// This dictionary with more names for known analytes (a spec's `analytes:`), for one run.
+  ///
+  /// - Returns: the dictionary, or the first code it does not know.
+  public func adding(synonyms: [(code: String, names: [String])]) -> Result<AnalyteDictionary, UnknownAnalyteCode> {
+    var analytes = self.analytes
+    var index = self.index
+    for (code, names) in synonyms {
+      guard let position = index[LexiconKey.make(code)], analytes[position].code == code else { return .failure(UnknownAnalyteCode(code: code)) }
+      let a = analytes[position]
+      analytes[position] = Analyte(code: a.code, canonicalUnit: a.canonicalUnit, kind: a.kind, names: a.names + names, notes: a.notes)
+      for name in names {
+        // The spec's word wins over the built-in one for this run.
+        for spelling in [name, LexiconKey.umlautsWrittenOut(name)].compactMap({ $0 }) { index[LexiconKey.make(spelling)] = position }
+      }
+    }
+    return .success(AnalyteDictionary(analytes: analytes, index: index, words: words, problems: problems))
+  }
+
+  /// A code `adding(synonyms:)` was given that is not an analyte's.
+  public struct UnknownAnalyteCode: Error, Equatable, Sendable {
+    public var code: String
+  }
+
   /// The analyte with canonical code `code`.
   public func analyte(code: String) -> Analyte? {
     index[LexiconKey.make(code)].map { analytes[$0] }.flatMap { $0.code == code ? $0 : nil }

@@ -1,3 +1,4 @@
+import Foundation
 import PLCore
 
 /// Turns each wide record (one column per analyte) into one record per value column:
@@ -16,6 +17,8 @@ public struct WideToLong: RecordTransform {
     case named([String])
     /// Fields whose names match a glob pattern (`*` any run, `?` one character).
     case matching(String)
+    /// Fields whose whole names match a regular expression (a spec's `columns: {pattern: …}`).
+    case regex(String)
     /// Every field that is not an identifier (nor kept by name in `keep`).
     case allOthers
   }
@@ -49,6 +52,7 @@ public struct WideToLong: RecordTransform {
   public let counters: CleanCounters
   /// Decisions on column names seen so far: records of one file repeat them.
   private var isColumn: [String: Bool] = [:]
+  private var compiled: NSRegularExpression?
 
   public init(_ config: Config, counters: CleanCounters = CleanCounters()) {
     self.config = config
@@ -91,6 +95,10 @@ public struct WideToLong: RecordTransform {
     switch config.columns {
     case .named(let names): answer = names.contains(name)
     case .matching(let pattern): answer = Self.glob(Array(pattern.unicodeScalars)[...], Array(name.unicodeScalars)[...])
+    case .regex(let pattern):
+      if compiled == nil { compiled = try? NSRegularExpression(pattern: "^(?:" + pattern + ")$") }
+      let range = NSRange(name.startIndex..<name.endIndex, in: name)
+      answer = compiled?.firstMatch(in: name, range: range) != nil
     case .allOthers: answer = true
     }
     if isColumn.count < 10_000 { isColumn[name] = answer }

@@ -31,8 +31,11 @@ public struct LabShaper: RecordTransform {
     /// The most reading rows held while a timestamp gap is open.
     public var maxHeld: Int
     public var keepRaw: Bool
+    /// The analyte dictionary: the built-in one, or the run's with a spec's `analytes:` names.
+    public var analytes: AnalyteDictionary
 
-    public init(shape: CleanSpec.Shape? = nil, timezone: TimeZone? = nil, dateOrder: DateOrder? = nil, decimal: DecimalMark? = nil, window: Int = 64, maxHeld: Int = 10_000, keepRaw: Bool = true) {
+    public init(shape: CleanSpec.Shape? = nil, timezone: TimeZone? = nil, dateOrder: DateOrder? = nil, decimal: DecimalMark? = nil, window: Int = 64, maxHeld: Int = 10_000, keepRaw: Bool = true, analytes: AnalyteDictionary = .shared) {
+      self.analytes = analytes
       self.shape = shape
       self.timezone = timezone
       self.dateOrder = dateOrder
@@ -78,7 +81,7 @@ public struct LabShaper: RecordTransform {
 
   private mutating func startSource() throws(PLError) -> [Record] {
     guard let first = pending.first else { return [] }
-    let layout = SourceLayout.decide(window: pending, pinned: config.shape, dateOrderHint: config.dateOrder, decimalHint: config.decimal)
+    let layout = SourceLayout.decide(window: pending, pinned: config.shape, dateOrderHint: config.dateOrder, decimalHint: config.decimal, analytes: config.analytes)
     let context = SourceContext(record: first, timezone: config.timezone)
     var shaper = SourceShaper(layout: layout, context: context, config: config)
     var out: [Record] = []

@@ -53,7 +53,7 @@ struct SourceLayout {
 
   static func folded(_ name: String) -> String { name.lowercased().filter { $0.isLetter || $0.isNumber } }
 
-  static func decide(window: [Record], pinned: CleanSpec.Shape?, dateOrderHint: DateOrder?, decimalHint: DecimalMark?) -> SourceLayout {
+  static func decide(window: [Record], pinned: CleanSpec.Shape?, dateOrderHint: DateOrder?, decimalHint: DecimalMark?, analytes: AnalyteDictionary = .shared) -> SourceLayout {
     var layout = SourceLayout()
     var names: [String] = []
     for record in window {
@@ -117,7 +117,7 @@ struct SourceLayout {
     let keepRoles: Set<ColumnRole> = [.sampleID, .labSampleID, .sampleCode, .result, .loq, .lod, .unit, .analyte]
     for i in layout.columns.indices {
       let c = layout.columns[i]
-      let match = AnalyteDictionary.shared.match(c.header.name)
+      let match = analytes.match(c.header.name)
       let unitKind = (c.header.unitSymbol ?? c.header.unit).flatMap(UnitTable.lookup)?.dimension
       let concentrationUnit = unitKind.map(concentration.contains) == true
       if let role = c.role {

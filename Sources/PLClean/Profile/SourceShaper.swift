@@ -241,7 +241,7 @@ struct SourceShaper {
     let cell = text(record, resultColumn) ?? ""
     let header = layout.columns.first { $0.name == resultColumn }?.header
     return result(
-      record, analyteRaw: raw, match: AnalyteDictionary.shared.match(raw), cell: cell,
+      record, analyteRaw: raw, match: config.analytes.match(raw), cell: cell,
       unitRaw: text(record, unitColumn) ?? header?.unit, decimal: layout.decimals[resultColumn] ?? .point,
       loq: text(record, loqColumn), used: used, extra: [])
   }

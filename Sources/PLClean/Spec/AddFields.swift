@@ -29,7 +29,7 @@ public struct AddFields: RecordTransform {
       } else {
         out.addNote(
           CleanNote(field: copy.name, code: "missing-meta", message: "the source's metadata has no \(SpecWords.quoted(copy.key))"))
-        counts.notes += 1
+        counts.noted("missing-meta")
       }
     }
     for constant in constants {

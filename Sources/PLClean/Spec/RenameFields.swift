@@ -45,7 +45,7 @@ public struct RenameFields: RecordTransform {
     var out = record
     for i in out.fields.indices { out.fields[i].key = decision.names[i] }
     for note in decision.notes { out.addNote(note) }
-    counts.notes += decision.notes.count
+    for note in decision.notes { counts.noted(note.code) }
     return .change(out)
   }
 

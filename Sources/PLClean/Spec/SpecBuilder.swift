@@ -217,6 +217,12 @@ struct SpecBuilder {
           if let problem = ExpressionText.problem(in: expression) {
             throw fail(e.value, "\(e.path): \(problem.reason)")
           }
+          do throws(ExpressionError) {
+            _ = try Expression(parsing: expression)
+          } catch {
+            throw fail(e.value, "\(e.path): \(SpecWords.quoted(expression)) at its column \(error.column): \(error.message)")
+          }
+          spec.places[e.path] = place(e.keyNode)
           spec.derive.append(.init(name: e.key, expression: expression))
         }
       case "constants":
@@ -228,7 +234,12 @@ struct SpecBuilder {
       case "reshape": spec.reshape = try reshape(v, p)
       case "pseudonymise": spec.pseudonymise = try pseudonymise(v, p)
       case "analytes":
-        for e in try entries(v, path: p, allowed: nil) { spec.analytes.append(.init(code: e.key, synonyms: try names(e.value, e.path))) }
+        for e in try entries(v, path: p, allowed: nil) {
+          guard AnalyteDictionary.shared.analyte(code: e.key) != nil else {
+            throw fail(e.keyNode, "\(e.path): \(SpecWords.quoted(e.key)) is not an analyte code of the dictionary; extra names go under a known code (protein, fat, ash, sodium, …)")
+          }
+          spec.analytes.append(.init(code: e.key, synonyms: try names(e.value, e.path)))
+        }
       case "columns":
         for e in try entries(v, path: p, allowed: nil) {
           spec.columns.append(.init(column: e.key, role: try choice(e.value, e.path, CleanSpec.ColumnRole.self, what: "role")))
@@ -299,11 +310,25 @@ struct SpecBuilder {
       for key in ["unit", "to_unit", "density"] where at[key] != nil && typed != nil && typed != .measurement && typed != .number {
         throw fail(at[key]!, "\(e.path).\(key): a unit belongs to a number or measurement field, not to type \(typed!.rawValue)")
       }
+      if let from = rule.unit, let to = rule.toUnit, let a = reader.vocabulary.table.lookup(from), let b = reader.vocabulary.table.lookup(to),
+        a.dimension != b.dimension
+      {
+        guard Set([a.dimension, b.dimension]) == ["mass-fraction", "mass-concentration"] else {
+          throw fail(at["to_unit"]!, "\(e.path).to_unit: \(from) cannot be converted to \(to): they measure different things (\(a.dimension), \(b.dimension))")
+        }
+        if rule.density == nil {
+          throw fail(at["to_unit"]!, "\(e.path).to_unit: \(from) can be converted to \(to) only with the density of the sample: give density: in g/mL")
+        }
+      }
       if let node = at["density"], rule.toUnit == nil {
         throw fail(node, "\(e.path).density: a density is for converting between mass and volume: give to_unit too")
       }
       if let node = at["format"], typed != .date && typed != .datetime {
         throw fail(node, "\(e.path).format: a format is for type date or datetime\(typed.map { ", not \($0.rawValue)" } ?? "; give the type")")
+      }
+      if let format = rule.format, !["excel", "epoch", "epoch_ms"].contains(format), DateTimeConverter.order(ofFormat: format) == nil {
+        let node = keys.first { $0.key == "format" }!.value
+        throw fail(node, "\(e.path).format: \(SpecWords.quoted(format)) is not a date format: write the order of day, month and year (DD.MM.YYYY, MM/DD/YYYY, YYYY-MM-DD HH:mm), or excel, epoch or epoch_ms")
       }
       if rule.drop, let other = keys.first(where: { $0.key != "drop" && $0.key != "from" }) {
         throw fail(other.keyNode, "\(e.path): the field is dropped (drop: true), so \(other.key) has nothing to act on")

@@ -19,7 +19,7 @@ public struct SpecReader {
   public let file: String
   public var vocabulary: SpecVocabulary
 
-  public init(file: String, vocabulary: SpecVocabulary = .basic) {
+  public init(file: String, vocabulary: SpecVocabulary = .standard) {
     self.file = file
     self.vocabulary = vocabulary
   }
@@ -28,7 +28,7 @@ public struct SpecReader {
   ///
   /// - Throws: `PLError.inputMissing` when it cannot be read, `PLError.config` (exit 78) for
   ///   anything wrong in it.
-  public static func read(path: String, vocabulary: SpecVocabulary = .basic) throws(PLError) -> CleanSpec {
+  public static func read(path: String, vocabulary: SpecVocabulary = .standard) throws(PLError) -> CleanSpec {
     let stream = try FileStream(path: path)
     var bytes: [UInt8] = []
     let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)

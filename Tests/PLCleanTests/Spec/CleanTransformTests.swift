@@ -74,10 +74,10 @@ import Testing
       rules: [.init(field: "n", type: .integer, defaultValue: nil), .init(field: "m", type: .integer, defaultValue: .number("0")),
         .init(field: "d", type: .date, defaultValue: nil)],
       keepRaw: true, counts: counts)
-    let out = try run(&t, Record([("n", .string("007")), ("d", .string("2024-02-27")), ("x", .string("1.133"))]))
+    let out = try run(&t, Record([("n", .string("007")), ("d", .string("27.02.2024")), ("x", .string("1.133"))]))
     #expect(out.fields == [Field("n", .number("7")), Field("d", .string("2024-02-27")), Field("x", .string("1.133")), Field("m", .number("0"))])
-    #expect(out.meta[key: "raw"] == .object([Field("n", .string("007")), Field("d", .string("2024-02-27"))]))
-    #expect(counts.typed == 1 && counts.defaulted == 1 && counts.notes == 1)
+    #expect(out.meta[key: "raw"] == .object([Field("n", .string("007")), Field("d", .string("27.02.2024"))]))
+    #expect(counts.typed == 2 && counts.defaulted == 1 && counts.notes == 0)
     var bare = FieldTyper(rules: [.init(field: "n", type: .integer, defaultValue: nil)], keepRaw: false, counts: CleanCounts())
     #expect(try run(&bare, Record([("n", .string("1.5"))])).meta[key: "raw"] == nil)
   }
@@ -101,10 +101,9 @@ import Testing
     #expect(try CleanPlan(spec: CleanSpec(), profile: "none").spec.snakeCase == nil)
   }
 
-  @Test func aSectionThisBuildCannotRunIsRefusedAtItsPlace() throws {
-    let spec = try SpecReader(file: "clean.yml").parse("version: 1\nfields: {n: integer}\ndedupe: {keys: [a]}\n")
-    #expect(throws: PLError.config(source: "clean.yml", message: "line 3, column 1: dedupe: removing duplicates is not part of this build of pl-clean")) {
-      try CleanPlan(spec: spec)
-    }
+  @Test func everySectionOfTheSpecMakesItsTransform() throws {
+    let spec = try SpecReader(file: "clean.yml").parse("version: 1\nfields: {n: integer}\ndedupe: {keys: [a]}\ntrim: true\n")
+    let names = try CleanPlan(spec: spec).transforms().map { String(describing: type(of: $0)) }
+    #expect(names == ["RenameFields", "NormalizeWhitespace", "FieldTyper", "Deduplicate"])
   }
 }

@@ -31,7 +31,7 @@ import Testing
       fields:
         sample_id: {from: [Probe, Sample ID], type: string}
         protein: {type: measurement, unit: "%", to_unit: g/100g}
-        volume: {type: number, unit: g, to_unit: mL, density: 1.03}
+        volume: {type: number, unit: mg/mL, to_unit: g/100g, density: 1.03}
         tested: {type: date, format: DD.MM.YYYY}
         note: {drop: true}
         n: integer
@@ -63,7 +63,7 @@ import Testing
         wide_to_long: {id: [sample_id], columns: {pattern: "^day_[0-9]+$"}, name: day, value: score}
       pseudonymise: {fields: [panelist], key_env: PL_KEY, length: 16, prefix: "P-"}
       analytes:
-        PROT: [Eiweiß, Rohprotein]
+        protein: [Eiweiß, Rohprotein]
       columns:
         Probe: sample_id
         Parameter: analyte
@@ -87,7 +87,7 @@ import Testing
     #expect(spec.fill?.forwardBy == ["sample_id"] && spec.fill?.timestamps == "ts")
     #expect(spec.reshape == .wideToLong(.init(id: ["sample_id"], columns: .pattern("^day_[0-9]+$"), name: "day", value: "score")))
     #expect(spec.pseudonymise?.key == .environment("PL_KEY") && spec.pseudonymise?.length == 16)
-    #expect(spec.analytes == [.init(code: "PROT", synonyms: ["Eiweiß", "Rohprotein"])])
+    #expect(spec.analytes == [.init(code: "protein", synonyms: ["Eiweiß", "Rohprotein"])])
     #expect(spec.columns.map(\.role) == [.sampleID, .analyte])
     #expect(spec.censored?.substitute == .half)
     #expect(spec.places["dedupe"] == SpecPlace(file: "clean.yml", line: 35, column: 1))
@@ -215,5 +215,9 @@ import Testing
   func exampleReads(_ name: String) throws {
     let spec = try SpecReader.read(path: Self.folder.appendingPathComponent(name).path)
     #expect(spec.version == 1)
+    // The shipped examples run as they are: every section is wired, every key can be had.
+    setenv("PL_PANEL_KEY", "an example panel key of enough bytes", 1)
+    let plan = try CleanPlan(spec: spec)
+    #expect(try !plan.transforms().isEmpty)
   }
 }
