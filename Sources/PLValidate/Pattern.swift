@@ -39,6 +39,12 @@ public struct Pattern: @unchecked Sendable {
     return fallback.firstMatch(in: text, options: [], range: range) != nil
   }
 
+  /// Whether the pattern matches all of `bytes`, ASCII text (each byte one scalar): nil when
+  /// the automaton does not run this pattern (NSRegularExpression does).
+  func matches(ascii bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+    program?.matches(scalars: bytes.lazy.map { UInt32($0) })
+  }
+
   /// True when the automaton (not NSRegularExpression) runs the pattern.
   public var isCompiled: Bool { program != nil }
 }
@@ -106,9 +112,14 @@ struct Program {
   var instructions: [Instruction] = []
   var sets: [ScalarSet] = []
 
-  /// Simulates the automaton over `text`'s scalars; the thread lists live in one temporary
-  /// allocation (on the stack for small programs), so a match allocates nothing.
   func matches(_ text: String) -> Bool {
+    matches(scalars: text.unicodeScalars.lazy.map(\.value))
+  }
+
+  /// Simulates the automaton over `scalars`; the thread lists live in one temporary
+  /// allocation (on the stack for small programs), so a match allocates nothing.
+  @inline(__always)
+  func matches<S: Sequence<UInt32>>(scalars: S) -> Bool {
     let n = instructions.count
     return withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * n) { buffer -> Bool in
       let base = buffer.baseAddress!
@@ -154,10 +165,9 @@ struct Program {
       }
 
       add(0, current, &currentCount)
-      for scalar in text.unicodeScalars {
+      for v in scalars {
         generation += 1
         nextCount = 0
-        let v = scalar.value
         for k in 0..<currentCount {
           let pc = current[k]
           if case .scalar(let set) = instructions[pc], sets[set].contains(v) {
