@@ -24,9 +24,10 @@ final class LinePlan {
   /// What one record rule does on a line.
   enum Step {
     case required(field: Int)
-    case requireAny(fields: [Int])
-    /// The fields of the key (empty: the whole record).
-    case unique(fields: [Int])
+    /// The fields, as an index into `fieldLists`.
+    case requireAny(fields: Int)
+    /// The fields of the key (an index into `fieldLists`; an empty list: the whole record).
+    case unique(fields: Int)
     case single(field: Int, FastCheck)
   }
 
@@ -35,8 +36,10 @@ final class LinePlan {
   enum FastCheck {
     case typeAny, typeString, typeNumber, typeInteger, typeDate, typeDatetime
     case range(min: Double?, max: Double?, exclusiveMin: Bool, exclusiveMax: Bool)
-    case oneOf(ByteTextSet)
-    case pattern(Pattern)
+    /// An index into `sets`.
+    case oneOf(Int)
+    /// An index into `patterns`.
+    case pattern(Int)
     case notFuture(tolerance: Double)
     case generic
   }
@@ -45,10 +48,21 @@ final class LinePlan {
   enum Outcome { case pass, skip, unsure }
 
   let rules: [RecordRule]
+  /// Steps hold no references (their lists live here), so reading one costs no counting.
   let steps: [Step]
-  /// The field names the rules read, as UTF-8 (all ASCII).
-  let names: [[UInt8]]
+  let fieldLists: [[Int]]
+  let sets: [ByteTextSet]
+  let patterns: [Pattern]
+  /// The field names the rules read, as UTF-8 (all ASCII): name `n` is
+  /// `nameBytes[nameStart[n]..<nameStart[n + 1]]`.
+  let nameBytes: UnsafeMutablePointer<UInt8>
+  let nameStart: UnsafeMutablePointer<Int>
+  let nameCount: Int
   let nameTexts: [String]
+  /// Which rules have a condition (`when:`).
+  let conditional: UnsafeMutablePointer<Bool>
+  /// The patterns' byte tables, in the order of `patterns` (nil: the pattern has none).
+  let tables: UnsafeMutablePointer<ByteTable.Raw?>
   let missing: MissingValues
   /// The missing texts as bytes, when all are ASCII (then an ASCII value compares as bytes).
   let missingBytes: [[UInt8]]?
@@ -59,6 +73,9 @@ final class LinePlan {
   let evaluated: UnsafeMutablePointer<Bool>
   /// Per line: the unique-key digests to add once every rule passed.
   var pendingKeys: [(rule: RecordRule, digest: KeyDigest)] = []
+  /// Per line: the time last read, by member index (-1: none yet).
+  var timeSlot = -1
+  var timeValue: Double?
 
   /// The plan of `schema`, or nil when some rule needs the whole record.
   init?(schema: ValidationSchema) {
@@ -70,13 +87,20 @@ final class LinePlan {
       return names.count - 1
     }
     var steps: [Step] = []
+    var fieldLists: [[Int]] = []
+    var sets: [ByteTextSet] = []
+    var patterns: [Pattern] = []
+    func list(_ fields: [String]) -> Int {
+      fieldLists.append(fields.map(index))
+      return fieldLists.count - 1
+    }
     for rule in schema.recordRules {
       if let condition = rule.condition { for field in condition.fields { _ = index(field) } }
       let f = rule.field ?? ""
       switch rule.check {
       case .required: steps.append(.required(field: index(f)))
-      case .requireAny(let fields): steps.append(.requireAny(fields: fields.map(index)))
-      case .unique(let fields): steps.append(.unique(fields: fields.map(index)))
+      case .requireAny(let fields): steps.append(.requireAny(fields: list(fields)))
+      case .unique(let fields): steps.append(.unique(fields: list(fields)))
       case .type(let type, let format, _, _):
         let fast: FastCheck
         switch type {
@@ -100,8 +124,12 @@ final class LinePlan {
         } else {
           steps.append(.single(field: index(f), .generic))
         }
-      case .oneOf(let values, _): steps.append(.single(field: index(f), .oneOf(ByteTextSet(values))))
-      case .pattern(let p): steps.append(.single(field: index(f), p.isCompiled ? .pattern(p) : .generic))
+      case .oneOf(let values, _):
+        sets.append(ByteTextSet(values))
+        steps.append(.single(field: index(f), .oneOf(sets.count - 1)))
+      case .pattern(let p):
+        patterns.append(p)
+        steps.append(.single(field: index(f), p.isCompiled ? .pattern(patterns.count - 1) : .generic))
       case .notFuture(let tolerance): steps.append(.single(field: index(f), .notFuture(tolerance: tolerance)))
       case .length: steps.append(.single(field: index(f), .generic))
       case .expression, .unitAllowed, .censoredLimit, .notes, .specLimits, .sentinel:
@@ -113,8 +141,25 @@ final class LinePlan {
     guard names.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return nil }
     self.rules = schema.recordRules
     self.steps = steps
-    self.names = names.map { Array($0.utf8) }
+    self.fieldLists = fieldLists
+    self.sets = sets
+    self.patterns = patterns
+    let flat = names.flatMap { Array($0.utf8) }
+    nameBytes = .allocate(capacity: max(1, flat.count))
+    nameBytes.initialize(from: flat, count: flat.count)
+    nameStart = .allocate(capacity: names.count + 1)
+    var offset = 0
+    for (n, name) in names.enumerated() {
+      nameStart[n] = offset
+      offset += name.utf8.count
+    }
+    nameStart[names.count] = offset
+    nameCount = names.count
     self.nameTexts = names
+    conditional = .allocate(capacity: max(1, steps.count))
+    for (r, rule) in schema.recordRules.enumerated() { conditional[r] = rule.condition != nil }
+    tables = .allocate(capacity: max(1, patterns.count))
+    for (k, p) in patterns.enumerated() { (tables + k).initialize(to: p.table?.raw) }
     self.missing = schema.missing
     let missingBytes = schema.missing.list.map { Array($0.utf8) }
     self.missingBytes = missingBytes.allSatisfy { $0.allSatisfy { $0 < 0x80 } } ? missingBytes : nil
@@ -125,6 +170,11 @@ final class LinePlan {
   deinit {
     slots.deallocate()
     evaluated.deallocate()
+    nameBytes.deallocate()
+    nameStart.deallocate()
+    conditional.deallocate()
+    tables.deallocate()
+    for set in sets { set.deallocate() }
   }
 
   /// True when the record `line` stands for passes every rule; then the rules' tallies and key
@@ -142,25 +192,24 @@ final class LinePlan {
       }
     }
     guard high < 0x80 else { return false }
-    for n in names.indices {
+    for n in 0..<nameCount {
       slots[n] = -1
-      let name = names[n]
-      name.withUnsafeBufferPointer { want in
-        for k in members.indices {
-          let key = members[k].key
-          if key.count == want.count && (want.count == 0 || memcmp(base + key.lowerBound, want.baseAddress!, want.count) == 0) {
-            slots[n] = k
-            return
-          }
+      let want = nameBytes + nameStart[n]
+      let count = nameStart[n + 1] - nameStart[n]
+      for k in members.indices {
+        let key = members[k].key
+        if key.count == count && (count == 0 || memcmp(base + key.lowerBound, want, count) == 0) {
+          slots[n] = k
+          break
         }
       }
     }
     let reader = LineValues(base: base, members: members, slots: slots, plan: self)
     pendingKeys.removeAll(keepingCapacity: true)
+    timeSlot = -1
     for r in steps.indices {
-      let rule = rules[r]
       evaluated[r] = false
-      if let condition = rule.condition {
+      if conditional[r], let condition = rules[r].condition {
         var sure = true
         let holds = condition.holds(missing) { name in
           guard let n = nameTexts.firstIndex(of: name) else { return nil }
@@ -182,7 +231,7 @@ final class LinePlan {
         outcome = missing ? .unsure : .pass
       case .requireAny(let fields):
         var any = false
-        for field in fields {
+        for field in fieldLists[fields] {
           guard let missing = reader.isMissing(field) else { return false }
           if !missing {
             any = true
@@ -191,9 +240,9 @@ final class LinePlan {
         }
         outcome = any ? .pass : .unsure
       case .unique(let fields):
-        outcome = try reader.unique(rule, fields: fields, cx)
+        outcome = try reader.unique(rules[r], fields: fieldLists[fields], cx)
       case .single(let field, let fast):
-        outcome = reader.single(rule, field: field, fast, cx)
+        outcome = reader.single(r, field: field, fast, cx)
       }
       switch outcome {
       case .pass: evaluated[r] = true
@@ -212,7 +261,7 @@ struct LineValues {
   let base: UnsafePointer<UInt8>
   let members: UnsafeBufferPointer<RawMember>
   let slots: UnsafeMutablePointer<Int>
-  unowned let plan: LinePlan
+  unowned(unsafe) let plan: LinePlan
 
   @inline(__always)
   func bytes(_ m: RawMember) -> UnsafeBufferPointer<UInt8> {
@@ -275,6 +324,22 @@ struct LineValues {
     }
   }
 
+  /// Whether pattern `k` matches ASCII `b`.
+  @inline(__always)
+  func matches(_ k: Int, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    if let table = plan.tables[k] { return table.matches(b) == true }
+    return plan.patterns[k].matches(ascii: b) == true
+  }
+
+  /// The time in member `slot`'s string `b`, read once per line.
+  @inline(__always)
+  func seconds(_ slot: Int, _ b: UnsafeBufferPointer<UInt8>) -> Double? {
+    if plan.timeSlot == slot { return plan.timeValue }
+    plan.timeSlot = slot
+    plan.timeValue = TimeText.seconds(utf8: b)
+    return plan.timeValue
+  }
+
   func unique(_ rule: RecordRule, fields: [Int], _ cx: CheckContext) throws(PLError) -> LinePlan.Outcome {
     let out = cx.keys.out
     out.removeAll()
@@ -303,7 +368,7 @@ struct LineValues {
     return .pass
   }
 
-  func single(_ rule: RecordRule, field n: Int, _ fast: LinePlan.FastCheck, _ cx: CheckContext) -> LinePlan.Outcome {
+  func single(_ r: Int, field n: Int, _ fast: LinePlan.FastCheck, _ cx: CheckContext) -> LinePlan.Outcome {
     guard let missing = isMissing(n) else { return .unsure }
     // A missing value is the `required` rule's business.
     if missing { return .skip }
@@ -326,7 +391,7 @@ struct LineValues {
       if !Self.hasEscape(b) {
         let lengthOK: Bool
         if case .typeDate = fast { lengthOK = b.count == 10 } else { lengthOK = b.count > 10 }
-        return lengthOK && TimeText.seconds(utf8: b) != nil ? .pass : .unsure
+        return lengthOK && seconds(slots[n], b) != nil ? .pass : .unsure
       }
     case .range(let min, let max, let exclusiveMin, let exclusiveMax):
       if m.kind == .number, let x = LineNumber.simple(b) {
@@ -334,7 +399,8 @@ struct LineValues {
         if let max, x > max || (exclusiveMax && x == max) { return .unsure }
         return .pass
       }
-    case .oneOf(let set):
+    case .oneOf(let k):
+      let set = plan.sets[k]
       switch m.kind {
       case .number, .trueValue, .falseValue:
         return set.contains(b) ? .pass : .unsure
@@ -342,25 +408,25 @@ struct LineValues {
         return set.contains(b) ? .pass : .unsure
       default: break
       }
-    case .pattern(let p):
+    case .pattern(let k):
       switch m.kind {
       case .number, .trueValue, .falseValue:
-        return p.matches(ascii: b) == true ? .pass : .unsure
+        return matches(k, b) ? .pass : .unsure
       case .string where !Self.hasEscape(b) && Self.isASCII(b):
-        return p.matches(ascii: b) == true ? .pass : .unsure
+        return matches(k, b) ? .pass : .unsure
       default: break
       }
     case .notFuture(let tolerance):
       guard m.kind == .string else { return .skip }
       if !Self.hasEscape(b) {
-        guard let t = TimeText.seconds(utf8: b) else { return .skip }
+        guard let t = seconds(slots[n], b) else { return .skip }
         return t <= cx.now + tolerance ? .pass : .unsure
       }
     case .generic:
       break
     }
     guard let v = decode(m) else { return .unsure }
-    switch rule.verdict(value: v, field: plan.nameTexts[n], cx) {
+    switch plan.rules[r].verdict(value: v, field: plan.nameTexts[n], cx) {
     case .pass: return .pass
     case .skip: return .skip
     case .fail: return .unsure
@@ -370,23 +436,42 @@ struct LineValues {
 
 /// Texts compared as their UTF-8 bytes: sorted, searched by halves. Equal bytes mean equal
 /// texts; unequal bytes may still be equal texts to Swift (canonical equivalence), so a miss is
-/// only "not found here".
+/// only "not found here". Kept in memory of its own (no reference counting on reads); its
+/// owner calls `deallocate()`.
 struct ByteTextSet {
-  let texts: [[UInt8]]
+  /// Text `i` is `bytes[start[i]..<start[i + 1]]`.
+  let bytes: UnsafeMutablePointer<UInt8>
+  let start: UnsafeMutablePointer<Int>
+  let count: Int
 
   init(_ values: Set<String>) {
-    texts = values.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+    let texts = values.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+    let flat = texts.flatMap { $0 }
+    bytes = .allocate(capacity: max(1, flat.count))
+    bytes.initialize(from: flat, count: flat.count)
+    start = .allocate(capacity: texts.count + 1)
+    var offset = 0
+    for (i, t) in texts.enumerated() {
+      start[i] = offset
+      offset += t.count
+    }
+    start[texts.count] = offset
+    count = texts.count
+  }
+
+  func deallocate() {
+    bytes.deallocate()
+    start.deallocate()
   }
 
   func contains(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-    var lo = 0, hi = texts.count - 1
+    var lo = 0, hi = count - 1
     while lo <= hi {
       let mid = (lo + hi) / 2
-      let c = texts[mid].withUnsafeBufferPointer { t -> Int in
-        let n = min(t.count, b.count)
-        let d = n == 0 ? 0 : Int(memcmp(t.baseAddress!, b.baseAddress!, n))
-        return d != 0 ? d : t.count - b.count
-      }
+      let length = start[mid + 1] - start[mid]
+      let n = min(length, b.count)
+      let d = n == 0 ? 0 : Int(memcmp(bytes + start[mid], b.baseAddress!, n))
+      let c = d != 0 ? d : length - b.count
       if c == 0 { return true }
       if c < 0 { lo = mid + 1 } else { hi = mid - 1 }
     }
