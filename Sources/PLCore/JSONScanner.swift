@@ -179,7 +179,17 @@ public struct JSONScanner {
         let quote = (q &- ones) & ~q & highs
         let s = x ^ (ones &* 0x5C)
         let slash = (s &- ones) & ~s & highs
-        if control | quote | slash != 0 { break }
+        let special = control | quote | slash
+        if special != 0 {
+          // Straight to the first quote, backslash or control byte: the lowest flag is exact
+          // (a borrow only flags bytes above a true one), so the bytes before it are plain.
+          let plain = special.trailingZeroBitCount / 8
+          if plain > 0 {
+            high |= x & ((1 << UInt64(plain * 8)) &- 1)
+            pos += plain
+          }
+          break
+        }
         high |= x
         pos += 8
       }

@@ -37,7 +37,9 @@ public protocol ResumableSource: RecordSource {}
 /// Every command runs through it, so behaviour is defined once. Fast paths are decided here:
 /// when the source can hand out compact lines and the sink can take them, a line goes through
 /// as bytes (transforms, if any, still see the parsed record; a record they pass unchanged is
-/// written as the line it came as). Rejected records get their reasons in `_pl.errors` and go
+/// written as the line it came as). When every transform is a `CompactLineTransform`, each
+/// checks the line first, and the record is parsed only for the first one that does not pass
+/// it (it and the transforms after it then see the record). Rejected records get their reasons in `_pl.errors` and go
 /// to the rejects sink; with none, a reject stops the run (exit 65).
 ///
 /// Contract: call `run(_:)` once per source, in order, then `finish()` once; on any error the
@@ -83,17 +85,25 @@ public final class Pipeline {
     lines?.lineTarget = transforms.isEmpty ? lineSink?.lineTarget : nil
     // Held in locals for the loop, so that each record reads no stored optional.
     let lineSink = self.lineSink
+    let checks = lines == nil ? [] : lineChecks()
+    let members = wantsMembers || !checks.isEmpty
     while true {
       do throws(PLError) {
         if let lines {
-          guard let item = try lines.nextItem(members: wantsMembers) else { return true }
+          guard let item = try lines.nextItem(members: members) else { return true }
           counted()
           switch item {
           case .line(let line):
             // A record that no transform changes goes to the sink as the line it came as.
             if !transforms.isEmpty {
+              var first = 0
+              while first < checks.count, try checks[first].check(line: line) { first += 1 }
+              if first == transforms.count {
+                if try lineSink!.write(line: line) { counts.written += 1 } else { try write(try line.record(source: source.sourceName)) }
+                continue
+              }
               let record = try line.record(source: source.sourceName)
-              guard try apply(record, from: 0) == .unchanged else { continue }
+              guard try apply(record, from: first) == .unchanged else { continue }
               if try lineSink!.write(line: line) { counts.written += 1 } else { try write(record) }
             } else if try lineSink!.write(line: line) {
               counts.written += 1
@@ -112,6 +122,16 @@ public final class Pipeline {
         guard try resumes(after: error, source: source) else { return false }
       }
     }
+  }
+
+  /// The transforms as line checkers, when every one of them checks lines; else none.
+  func lineChecks() -> [any CompactLineTransform] {
+    var checks: [any CompactLineTransform] = []
+    for transform in transforms {
+      guard let check = transform as? any CompactLineTransform, check.checksLines else { return [] }
+      checks.append(check)
+    }
+    return checks
   }
 
   /// Tells the transforms the stream has ended (their held records go on), then makes the

@@ -156,6 +156,26 @@ extension RecordTransform {
   }
 }
 
+/// A transform that can judge a record from its compact line, without a `Record` being built.
+///
+/// The pipeline asks `check(line:)` first when every transform of the run can (`checksLines`):
+/// true means exactly what `apply` returning `.pass` means — the record goes on unchanged, and
+/// the transform has counted it as `apply` would have; false means "not decided here": the
+/// check must then have changed nothing, and the pipeline parses the line and calls `apply`.
+/// So a check only has to recognise the common passing case and may answer false whenever it
+/// is unsure. `check` is not mutating: a transform whose check changes state keeps that state
+/// in a class (the pipeline may hold a copy of a value-type transform for the checks).
+public protocol CompactLineTransform: RecordTransform {
+  /// False when this transform cannot judge lines at all (then the pipeline does not ask).
+  var checksLines: Bool { get }
+  /// True when the record `line` stands for passes unchanged (and is counted as passed).
+  func check(line: CompactLine) throws(PLError) -> Bool
+}
+
+extension CompactLineTransform {
+  public var checksLines: Bool { true }
+}
+
 /// Where records go: standard output, a database table, a lake partition, a rejects file.
 ///
 /// A sink is all or nothing where its target allows: `finish()` makes everything durable

@@ -84,12 +84,22 @@ final class KeySet {
 
   /// Adds `digest`; false when it was there already.
   func insert(_ digest: KeyDigest) throws(PLError) -> Bool {
-    let digest = DigestTable.normal(digest)
-    if memory.contains(digest) { return false }
-    if fileCount > 0, try fileContains(digest) { return false }
-    memory.insert(digest)
-    if memory.count >= memoryLimit { try spill() }
+    if try contains(digest) { return false }
+    try insertNew(digest)
     return true
+  }
+
+  /// True when `digest` was added before.
+  func contains(_ digest: KeyDigest) throws(PLError) -> Bool {
+    let digest = DigestTable.normal(digest)
+    if memory.contains(digest) { return true }
+    return fileCount > 0 ? try fileContains(digest) : false
+  }
+
+  /// Adds `digest`, known not to be there (`contains` said so).
+  func insertNew(_ digest: KeyDigest) throws(PLError) {
+    memory.insert(DigestTable.normal(digest))
+    if memory.count >= memoryLimit { try spill() }
   }
 
   func fileContains(_ digest: KeyDigest) throws(PLError) -> Bool {

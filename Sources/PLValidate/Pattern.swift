@@ -14,6 +14,8 @@ public struct Pattern: @unchecked Sendable {
   public let source: String
   let program: Program?
   let fallback: NSRegularExpression?
+  /// The automaton as a table over ASCII bytes, when its states are few.
+  let table: ByteTable?
 
   /// - Throws: the reason when the pattern is not a valid regular expression.
   public init(_ source: String) throws(PatternError) {
@@ -21,8 +23,10 @@ public struct Pattern: @unchecked Sendable {
     if let program = try? Compiler.compile(source) {
       self.program = program
       self.fallback = nil
+      self.table = ByteTable(program)
     } else {
       self.program = nil
+      self.table = nil
       do {
         fallback = try NSRegularExpression(pattern: "^(?:" + source + ")$", options: [])
       } catch {
@@ -37,6 +41,13 @@ public struct Pattern: @unchecked Sendable {
     guard let fallback else { return false }
     let range = NSRange(text.startIndex..<text.endIndex, in: text)
     return fallback.firstMatch(in: text, options: [], range: range) != nil
+  }
+
+  /// Whether the pattern matches all of `bytes`, ASCII text (each byte one scalar): nil when
+  /// the automaton does not run this pattern (NSRegularExpression does).
+  func matches(ascii bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+    if let table { return table.matches(bytes) }
+    return program?.matches(scalars: bytes.lazy.map { UInt32($0) })
   }
 
   /// True when the automaton (not NSRegularExpression) runs the pattern.
@@ -106,9 +117,14 @@ struct Program {
   var instructions: [Instruction] = []
   var sets: [ScalarSet] = []
 
-  /// Simulates the automaton over `text`'s scalars; the thread lists live in one temporary
-  /// allocation (on the stack for small programs), so a match allocates nothing.
   func matches(_ text: String) -> Bool {
+    matches(scalars: text.unicodeScalars.lazy.map(\.value))
+  }
+
+  /// Simulates the automaton over `scalars`; the thread lists live in one temporary
+  /// allocation (on the stack for small programs), so a match allocates nothing.
+  @inline(__always)
+  func matches<S: Sequence<UInt32>>(scalars: S) -> Bool {
     let n = instructions.count
     return withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * n) { buffer -> Bool in
       let base = buffer.baseAddress!
@@ -154,10 +170,9 @@ struct Program {
       }
 
       add(0, current, &currentCount)
-      for scalar in text.unicodeScalars {
+      for v in scalars {
         generation += 1
         nextCount = 0
-        let v = scalar.value
         for k in 0..<currentCount {
           let pc = current[k]
           if case .scalar(let set) = instructions[pc], sets[set].contains(v) {
@@ -174,6 +189,95 @@ struct Program {
       return false
     }
   }
+}
+
+/// A `Program` turned into a deterministic automaton over ASCII bytes (subset construction):
+/// each state is a set of the program's threads, and a byte costs one table lookup. Built only
+/// while the states stay few; it accepts exactly the ASCII texts the program accepts.
+final class ByteTable: @unchecked Sendable {
+  static let maxStates = 256
+  /// `next[state * 128 + byte]`: the next state, or -1 when no thread survives.
+  let next: UnsafeMutablePointer<Int16>
+  let acceptingFlags: UnsafeMutablePointer<Bool>
+
+  init?(_ program: Program) {
+    let n = program.instructions.count
+    // The threads `pcs` reach without consuming a scalar (those at a scalar or the match).
+    func closure(_ pcs: [Int]) -> [Int] {
+      var seen = [Bool](repeating: false, count: n)
+      var stack = pcs
+      var out: [Int] = []
+      while let pc = stack.popLast() {
+        guard pc < n, !seen[pc] else { continue }
+        seen[pc] = true
+        switch program.instructions[pc] {
+        case .jump(let to): stack.append(to)
+        case .split(let a, let b): stack += [b, a]
+        case .scalar, .match: out.append(pc)
+        }
+      }
+      return out.sorted()
+    }
+    var states: [[Int]] = [closure([0])]
+    var index: [[Int]: Int] = [states[0]: 0]
+    var rows: [Int16] = []
+    var k = 0
+    while k < states.count {
+      for byte in 0..<128 {
+        var moved: [Int] = []
+        for pc in states[k] {
+          if case .scalar(let set) = program.instructions[pc], program.sets[set].contains(UInt32(byte)) { moved.append(pc + 1) }
+        }
+        let target = closure(moved)
+        if target.isEmpty {
+          rows.append(-1)
+        } else if let i = index[target] {
+          rows.append(Int16(i))
+        } else {
+          guard states.count < Self.maxStates else { return nil }
+          index[target] = states.count
+          rows.append(Int16(states.count))
+          states.append(target)
+        }
+      }
+      k += 1
+    }
+    next = .allocate(capacity: rows.count)
+    _ = UnsafeMutableBufferPointer(start: next, count: rows.count).initialize(from: rows)
+    acceptingFlags = .allocate(capacity: states.count)
+    for (k, state) in states.enumerated() {
+      (acceptingFlags + k).initialize(to: state.contains { if case .match = program.instructions[$0] { true } else { false } })
+    }
+  }
+
+  deinit {
+    next.deallocate()
+    acceptingFlags.deallocate()
+  }
+
+  /// The table's memory, valid while the table lives: reading it costs no reference counting.
+  struct Raw {
+    let next: UnsafeMutablePointer<Int16>
+    let accepting: UnsafeMutablePointer<Bool>
+
+    /// Whether the automaton accepts all of `bytes`; nil for a byte past ASCII.
+    @inline(__always)
+    func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+      var state = 0
+      for b in bytes {
+        guard b < 0x80 else { return nil }
+        let to = next[state &* 128 &+ Int(b)]
+        if to < 0 { return false }
+        state = Int(to)
+      }
+      return accepting[state]
+    }
+  }
+
+  var raw: Raw { Raw(next: next, accepting: acceptingFlags) }
+
+  /// Whether the automaton accepts all of `bytes`; nil for a byte past ASCII.
+  func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? { raw.matches(bytes) }
 }
 
 /// Parses the supported subset into a `Program`; throws for anything outside it.

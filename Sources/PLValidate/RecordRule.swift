@@ -63,17 +63,32 @@ public struct Condition: Sendable {
   var clauses: [Clause]
 
   func holds(_ r: Record, _ missing: MissingValues) -> Bool {
+    holds(missing) { r.value($0) }
+  }
+
+  /// Whether every clause holds, with the values `value` gives for field names.
+  @inline(__always)
+  func holds(_ missing: MissingValues, value: (String) -> JSONValue?) -> Bool {
     for clause in clauses {
       switch clause {
       case .oneOf(let field, let values):
-        guard let text = r.value(field)?.keyText, values.contains(text) else { return false }
+        guard let text = value(field)?.keyText, values.contains(text) else { return false }
       case .present(let field):
-        if missing.isMissing(r.value(field)) { return false }
+        if missing.isMissing(value(field)) { return false }
       case .absent(let field):
-        if !missing.isMissing(r.value(field)) { return false }
+        if !missing.isMissing(value(field)) { return false }
       }
     }
     return true
+  }
+
+  /// The fields the clauses read.
+  var fields: [String] {
+    clauses.map {
+      switch $0 {
+      case .oneOf(let field, _), .present(let field), .absent(let field): field
+      }
+    }
   }
 }
 

@@ -106,6 +106,11 @@ extension RecordRule {
 
     // Single-field checks: a missing value is the `required` rule's business.
     guard let v = r.value(f), !cx.missing.isMissing(v) else { return .skip }
+    return verdict(value: v, field: f, cx)
+  }
+
+  /// The verdict of a single-field check on `v`, the present (not missing) value of field `f`.
+  func verdict(value v: JSONValue, field f: String, _ cx: CheckContext) -> Verdict {
     switch check {
     case .type(let type, let format, let trueValues, let falseValues):
       if FieldTypeCheck.conforms(v, type: type, format: format, trueValues: trueValues, falseValues: falseValues) { return .pass }

@@ -11,6 +11,7 @@ public enum TimeText {
   }
 
   static func seconds(utf8 b: UnsafeBufferPointer<UInt8>) -> Double? {
+    if b.count == 20, let t = secondsUTC(b) { return t }
     var i = 0
     func digits(_ n: Int) -> Int? {
       guard i + n <= b.count else { return nil }
@@ -69,6 +70,22 @@ public enum TimeText {
     }
     guard i == b.count, oh <= 23, om <= 59 else { return nil }
     return seconds - sign * Double(oh * 3600 + om * 60)
+  }
+
+  /// `YYYY-MM-DDTHH:MM:SSZ` exactly (the usual layout), read at fixed places; nil for anything
+  /// else, which `seconds(utf8:)` then reads in full (with the same result for this layout).
+  @inline(__always)
+  static func secondsUTC(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+    @inline(__always) func d(_ k: Int) -> Int { Int(b[k] &- 0x30) }
+    for k in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18] where b[k] &- 0x30 > 9 { return nil }
+    guard b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == 0x20,
+      b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "Z") || b[19] == UInt8(ascii: "z")
+    else { return nil }
+    let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)
+    let month = d(5) * 10 + d(6), day = d(8) * 10 + d(9)
+    let hour = d(11) * 10 + d(12), minute = d(14) * 10 + d(15), second = d(17) * 10 + d(18)
+    guard month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year), hour <= 24, minute <= 59, second <= 60 else { return nil }
+    return Double(daysFromCivil(year: year, month: month, day: day)) * 86400 + (Double(hour * 3600 + minute * 60) + Double(second))
   }
 
   /// True for `HH:MM:SS` (Frictionless `time`), with an optional fraction and zone.

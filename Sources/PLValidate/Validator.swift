@@ -3,8 +3,15 @@ import PLCore
 /// Removes what an earlier validation left on a record — `_pl.errors` and its own warnings in
 /// `_pl.notes` — so that a rejects file fed back is judged afresh and its reasons replaced,
 /// never piled up.
-public struct ClearValidationMarks: RecordTransform {
+public struct ClearValidationMarks: CompactLineTransform {
   public init() {}
+
+  /// A line whose `_pl` names neither `errors` nor `notes` has nothing to clear.
+  public func check(line: CompactLine) throws(PLError) -> Bool {
+    guard let meta = line.metaMember else { return true }
+    let bytes = UnsafeBufferPointer(rebasing: line.bytes[meta])
+    return !bytes.contains(text: "\"errors\":") && !bytes.contains(text: "\"notes\":")
+  }
 
   public mutating func apply(_ record: Record) throws(PLError) -> Outcome {
     guard !record.meta.isEmpty else { return .pass }
@@ -42,9 +49,11 @@ public struct ValidationCounts: Equatable, Sendable {
 /// Group rules hold a group's consecutive records until the group ends, then let them go on
 /// together (marked when the group failed). Dataset rules see every record read and are decided
 /// by `finishDataset()`.
-public final class Validator: RecordTransform {
+public final class Validator: CompactLineTransform {
   let schema: ValidationSchema
   let cx: CheckContext
+  /// The rules prepared for compact lines; nil when some rule needs the whole record.
+  let linePlan: LinePlan?
   public private(set) var counts = ValidationCounts()
   /// Where the current record was read, for examples: the input's name and the line.
   public var position: () -> (source: String, line: Int) = { ("-", 0) }
@@ -60,6 +69,19 @@ public final class Validator: RecordTransform {
   public init(schema: ValidationSchema, now: Double, keyMemoryLimit: Int = 4_000_000) {
     self.schema = schema
     self.cx = CheckContext(now: now, missing: schema.missing, keyMemoryLimit: schema.keyMemoryLimit ?? keyMemoryLimit)
+    self.linePlan = LinePlan(schema: schema)
+  }
+
+  /// True when the schema's rules can judge compact lines (see `LinePlan`).
+  public var checksLines: Bool { linePlan != nil }
+
+  /// True when the record of `line` passes every rule with no warning: it is counted as
+  /// `apply` would count it. False (a failure, or unsure) changes nothing.
+  public func check(line: CompactLine) throws(PLError) -> Bool {
+    guard let linePlan, try linePlan.passes(line, cx) else { return false }
+    counts.recordsIn += 1
+    counts.passed += 1
+    return true
   }
 
   public func apply(_ record: Record) throws(PLError) -> Outcome {

@@ -8,7 +8,9 @@
 // Every rule is parsed once into a `RecordRule` or a `DatasetRule`; the per-record path reads
 // values straight from the record without Foundation: numbers through `Double(_:)`, times
 // through `TimeText`, patterns through `Pattern` (a small automaton), expressions through
-// `Expression` (a tree evaluated in place).
+// `Expression` (a tree evaluated in place). Before that, `LinePlan` tries the rules on the
+// record's compact line (values read from its bytes): a record that passes them all goes on as
+// the line it came as, and only the others are parsed and checked as above.
 
 import PLCore
 

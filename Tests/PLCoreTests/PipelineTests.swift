@@ -228,3 +228,53 @@ func numbers(_ records: [Record]) -> [Int] {
   }
 
 }
+
+/// Passes the lines that hold its word without a record being built; counts what it was asked.
+final class WordCheck: CompactLineTransform {
+  let word: String
+  var checked = 0
+  var applied = 0
+  init(_ word: String) { self.word = word }
+  func check(line: CompactLine) throws(PLError) -> Bool {
+    checked += 1
+    return String(decoding: line.bytes, as: UTF8.self).contains("\"\(word)\"")
+  }
+  func apply(_ record: Record) throws(PLError) -> Outcome {
+    applied += 1
+    return record["drop"] != nil ? .drop : .pass
+  }
+}
+
+/// A transform that only takes records.
+struct PassAll: RecordTransform {
+  mutating func apply(_ record: Record) throws(PLError) -> Outcome { .pass }
+}
+
+@Suite struct CompactLineTransformTests {
+  func run(_ transforms: [any RecordTransform], _ lines: [String]) throws -> CollectingSink {
+    let sink = CollectingSink()
+    let pipeline = Pipeline(transforms: transforms, sink: sink)
+    let input = Array(lines.joined(separator: "\n").utf8) + [0x0A]
+    try pipeline.run(NDJSONReader(source: MemoryStream(input, name: "in")))
+    try pipeline.finish()
+    #expect(pipeline.counts.read == lines.count)
+    return sink
+  }
+
+  @Test func recordsAreBuiltOnlyFromTheFirstTransformThatDoesNotPassTheLine() throws {
+    let a = WordCheck("a"), b = WordCheck("b")
+    let sink = try run([a, b], [#"{"a":1,"b":2}"#, #"{"a":1}"#, #"{"b":1}"#, #"{"b":1,"drop":true}"#])
+    // The first passes both checks as a line; the second is parsed for b; the others for a.
+    #expect(sink.lines == [#"{"a":1,"b":2}"#, #"{"a":1}"#, #"{"b":1}"#])
+    #expect(sink.records.isEmpty)
+    #expect(a.checked == 4 && a.applied == 2)
+    #expect(b.checked == 2 && b.applied == 2)
+  }
+
+  @Test func linesAreNotCheckedWhenATransformTakesOnlyRecords() throws {
+    let a = WordCheck("a")
+    let sink = try run([a, PassAll()], [#"{"a":1}"#, #"{"b":1}"#])
+    #expect(sink.lines == [#"{"a":1}"#, #"{"b":1}"#])
+    #expect(a.checked == 0 && a.applied == 2)
+  }
+}
