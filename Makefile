@@ -19,7 +19,8 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# The example pipeline: four lab files into demo/lab.sqlite, then a look at what landed.
+# The example pipeline: four lab files into demo/lab.sqlite as they are, then the main job
+# (extract | clean | validate | load) into its results table, and a look at what landed.
 demo: release
 	@bin=$$($(SWIFT) build -c release --show-bin-path); \
 	rm -rf demo && mkdir -p demo && \
@@ -28,12 +29,20 @@ demo: release
 	$$bin/pl-extract examples/kjeldahl_results.csv | $$bin/pl-load demo/lab.sqlite --table kjeldahl --log-format text && \
 	$$bin/pl-extract examples/ph_readings.ndjson | $$bin/pl-load demo/lab.sqlite --table ph --log-format text && \
 	$$bin/pl-extract examples/moisture_balance.txt | $$bin/pl-load demo/lab.sqlite --table moisture --detect-types --log-format text && \
+	echo && echo "== the main job: extract, clean with the lab profile, validate, load by key" && \
+	$$bin/pl-extract examples/nir_export.csv examples/kjeldahl_results.csv examples/moisture_balance.txt \
+	  | $$bin/pl-clean --profile lab --tz Europe/Amsterdam --log-format text \
+	  | $$bin/pl-validate --schema lab --rejects demo/rejects.ndjson --report demo/report.json --html demo/report.html --log-format text \
+	  | $$bin/pl-load demo/lab.sqlite --table results --key sample_id,analyte,measured_at --log-format text && \
 	echo && echo "== tables in demo/lab.sqlite" && \
 	sqlite3 demo/lab.sqlite "SELECT name || ': ' || (SELECT group_concat(name || ' ' || type, ', ') FROM pragma_table_info(m.name)) FROM sqlite_master m WHERE type = 'table'" && \
 	echo && echo "== mean protein by product (NIR)" && \
 	sqlite3 -header -column demo/lab.sqlite "SELECT Product, count(*) AS n, round(avg(\"Protein %\"), 2) AS protein FROM nir GROUP BY Product ORDER BY protein DESC" && \
 	echo && echo "== pH readings, with where each came from" && \
-	sqlite3 -header -column demo/lab.sqlite "SELECT sample_id, ph, measured_at, json_extract(_pl, '$$.source') || ':' || json_extract(_pl, '$$.line') AS came_from FROM ph"
+	sqlite3 -header -column demo/lab.sqlite "SELECT sample_id, ph, measured_at, json_extract(_pl, '$$.source') || ':' || json_extract(_pl, '$$.line') AS came_from FROM ph" && \
+	echo && echo "== cleaned results: protein by sample, in g/100g, whatever the export printed" && \
+	sqlite3 -header -column demo/lab.sqlite "SELECT sample_id, analyte, value, unit, result_text, measured_at FROM results WHERE analyte = 'protein' ORDER BY sample_id LIMIT 8" && \
+	echo && echo "(quality report: demo/report.html; records that failed a rule: demo/rejects.ndjson)"
 
 # Builds everything and runs every test: unit tests and golden cases over the built tools,
 # against SQLite and a throwaway PostgreSQL server (started here, stopped even when tests fail).

@@ -79,7 +79,7 @@ end
 complete -c 'pl-clean' -f
 complete -c 'pl-clean' -n '__pl-clean_should_offer_completions_for_flags_or_options "pl-clean" spec' -l 'spec' -d 'The cleaning spec: a YAML or JSON file (see pl-clean(1)).' -rfka ''
 complete -c 'pl-clean' -n '__pl-clean_should_offer_completions_for_flags_or_options "pl-clean" profile' -l 'profile' -d 'The profile the spec extends: lab (default: names in snake case) or none (only what the spec and flags say).' -rfka ''
-complete -c 'pl-clean' -n '__pl-clean_should_offer_completions_for_flags_or_options "pl-clean" shape' -l 'shape' -d 'The shape of the records: result, reading, score, or auto (detected; the default).' -rfka ''
+complete -c 'pl-clean' -n '__pl-clean_should_offer_completions_for_flags_or_options "pl-clean" shape' -l 'shape' -d 'The shape of the records: result, reading, score, auto (detected per source by the lab profile; the default) or none (not reshaped).' -rfka ''
 complete -c 'pl-clean' -n '__pl-clean_should_offer_completions_for_flags_or_options "pl-clean" tz' -l 'tz' -d 'The IANA time zone of times written without an offset (Europe/Berlin, UTC).' -rfka ''
 complete -c 'pl-clean' -n '__pl-clean_should_offer_completions_for_flags_or_options "pl-clean" decimal' -l 'decimal' -d 'The decimal mark of numbers written as text: comma or point.' -rfka ''
 complete -c 'pl-clean' -n '__pl-clean_should_offer_completions_for_flags_or_options "pl-clean" date-order' -l 'date-order' -d 'The order of day, month and year in dates such as 03/04/2024: dmy, mdy or ymd.' -rfka ''
