@@ -87,6 +87,18 @@ bench: deps
 bench-postgres: deps
 	bash bench/postgres.sh
 
+# Keyed loads (upsert) against sqlite-utils and a psycopg executemany loop.
+bench-upsert: deps
+	bash bench/upsert.sh
+
+# pl-clean against jq, Miller and one-threaded DuckDB on one cleaning job.
+bench-clean: deps
+	bash bench/clean.sh
+
+# pl-validate against frictionless and one-threaded DuckDB on a ten-rule schema.
+bench-validate: deps
+	bash bench/validate.sh
+
 clean:
 	$(SWIFT) package clean
 	rm -rf demo
