@@ -10,7 +10,7 @@ public enum ISO8601Z {
       b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b.last == UInt8(ascii: "Z"),
       let year = number(b, 0, 4), let month = number(b, 5, 2), let day = number(b, 8, 2),
       let hour = number(b, 11, 2), let minute = number(b, 14, 2), let second = number(b, 17, 2),
-      (1...12).contains(month), day >= 1, day <= daysIn(month, year), hour < 24, minute < 60, second < 60
+      let date = CivilDate(year: year, month: month, day: day), hour < 24, minute < 60, second < 60
     else { return nil }
     var fraction = 0.0
     if b.count > 20 {
@@ -19,7 +19,7 @@ public enum ISO8601Z {
     } else if b.count != 20 {
       return nil
     }
-    let days = daysFromCivil(year, month, day)
+    let days = date.daysSinceEpoch
     return Double(days * 86_400 + hour * 3600 + minute * 60 + second) + fraction
   }
 
@@ -32,8 +32,8 @@ public enum ISO8601Z {
     micros -= seconds * 1_000_000
     let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
     seconds -= Int64(days) * 86_400
-    let (year, month, day) = civilFromDays(days)
-    var out = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+    let date = CivilDate(daysSinceEpoch: days)
+    var out = pad(date.year, 4) + "-" + pad(date.month, 2) + "-" + pad(date.day, 2) + "T"
     out += pad(Int(seconds / 3600), 2) + ":" + pad(Int(seconds / 60 % 60), 2) + ":" + pad(Int(seconds % 60), 2)
     if micros > 0 {
       var digits = pad(Int(micros), 6)
@@ -55,35 +55,5 @@ public enum ISO8601Z {
       value = value * 10 + Int(b[i] - UInt8(ascii: "0"))
     }
     return value
-  }
-
-  private static func daysIn(_ month: Int, _ year: Int) -> Int {
-    switch month {
-    case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-    case 4, 6, 9, 11: 30
-    default: 31
-    }
-  }
-
-  /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-  private static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
-    let y = m <= 2 ? y - 1 : y
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146_097 + doe - 719_468
-  }
-
-  private static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
   }
 }
