@@ -287,16 +287,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       try control.rejects.checkLimit(recordsRead: control.recordsRead(), database: display, table: tableName)
       if replacing { try swapInNewTable() }
       try writeLedger(status: "committed")
-      do throws(PostgresError) {
-        try connection.execute("COMMIT")
-      } catch {
-        if error.kind == .connectionLost {
-          throw PLError.unavailable(
-            target: display,
-            message: "the connection to the server was lost while committing (\(error.message)): the load may or may not have been committed; look at table \(tableName) before loading again")
-        }
-        throw Self.plError(error, display: display, table: tableName, action: "commit")
-      }
+      try commit(batch: nil)
     }
     state = .finished
   }
@@ -1141,6 +1132,23 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     return RecordIssue(rule: "load", field: field, code: code, message: message)
   }
 
+  /// Commits the open transaction: the whole load (`batch` nil) or batch `batch`. A connection
+  /// lost during the commit leaves its outcome unknown, and the message says so.
+  private func commit(batch: Int?) throws(PLError) {
+    do throws(PostgresError) {
+      try connection.execute("COMMIT")
+    } catch {
+      if error.kind == .connectionLost {
+        let during = batch.map { "committing batch \($0)" } ?? "committing"
+        let subject = batch == nil ? "the load" : "it"
+        throw PLError.unavailable(
+          target: display,
+          message: "the connection to the server was lost while \(during) (\(error.message)): \(subject) may or may not have been committed; look at table \(tableName) before loading again")
+      }
+      throw Self.plError(error, display: display, table: tableName, action: "commit")
+    }
+  }
+
   /// Commits the records so far and starts the next batch's transaction.
   private func commitBatch() throws(PLError) {
     try endCopy()
@@ -1154,16 +1162,7 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       // The staging table goes with the commit.
       stagedColumnsCreated = 0
     }
-    do throws(PostgresError) {
-      try connection.execute("COMMIT")
-    } catch {
-      if error.kind == .connectionLost {
-        throw PLError.unavailable(
-          target: display,
-          message: "the connection to the server was lost while committing batch \(control.committedBatches + 1) (\(error.message)): it may or may not have been committed; look at table \(tableName) before loading again")
-      }
-      throw Self.plError(error, display: display, table: tableName, action: "commit")
-    }
+    try commit(batch: control.committedBatches + 1)
     control.committed(rows: report.rowsInserted + report.rowsUpdated + report.rowsIgnored)
     do throws(PostgresError) {
       try connection.execute("BEGIN; SET LOCAL lock_timeout = \(lockTimeoutMilliseconds)")
