@@ -34,12 +34,16 @@ let package = Package(
     systemLibrary("CPLPQ", pkgConfig: "libpq", apt: ["libpq-dev"]),
     systemLibrary("CPLCrypto", pkgConfig: "libcrypto", apt: ["libssl-dev"]),
     systemLibrary("CPLUchardet", pkgConfig: "uchardet", apt: ["libuchardet-dev"]),
+    systemLibrary("CPLZlib", pkgConfig: "zlib", apt: ["zlib1g-dev"]),
+    systemLibrary("CPLDeflate", pkgConfig: "libdeflate", apt: ["libdeflate-dev"]),
+    systemLibrary("CPLZstd", pkgConfig: "libzstd", apt: ["libzstd-dev"]),
     .target(name: "PLArchive", dependencies: ["PLCore", "CPLArchive"]),
     .target(name: "PLXML", dependencies: ["PLCore", "CPLXML2"]),
     .target(name: "PLPDF", dependencies: ["PLCore", "CPLPoppler"]),
     .target(name: "PLSQLite", dependencies: ["CPLSQLite3"], swiftSettings: fast),
     .target(name: "PLPostgres", dependencies: ["CPLPQ"], swiftSettings: fast),
     .target(name: "PLDigest", dependencies: ["PLCore", "CPLCrypto"]),
+    .target(name: "PLCompress", dependencies: ["PLCore", "CPLZlib", "CPLDeflate", "CPLZstd"], swiftSettings: fast),
 
     // One library per stage.
     .target(name: "PLExtract", dependencies: ["PLCore", "CPLUchardet", "PLArchive", "PLXML"], swiftSettings: fast),
@@ -60,6 +64,11 @@ let package = Package(
     .target(name: "PLValidate", dependencies: [
       "PLCore", .product(name: "Yams", package: "Yams"),
     ], resources: [.embedInCode("Data/lab.schema.yml")], swiftSettings: fast),
+
+    // The lake: bronze files, silver and gold parts, manifests, locks, lineage events.
+    .target(name: "PLLake", dependencies: [
+      "PLCore", "PLDigest", "PLCompress", .product(name: "Yams", package: "Yams"),
+    ], swiftSettings: fast),
 
     // Shared command-line conventions: option groups, the runner, progress, summaries, metrics.
     .target(name: "PLCommandLine", dependencies: [
@@ -87,6 +96,9 @@ let package = Package(
     .testTarget(name: "PLCleanTests", dependencies: ["PLClean", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLValidateTests", dependencies: ["PLValidate", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLLoadTests", dependencies: ["PLLoad", "PLSQLite", "PLPostgres", "PLCore", "PLTestSupport"]),
+    .testTarget(name: "PLCompressTests", dependencies: ["PLCompress", "PLCore", "PLTestSupport"]),
+    .testTarget(name: "PLLakeTests", dependencies: ["PLLake", "PLCompress", "PLCore", "PLTestSupport"]),
+    .testTarget(name: "PLPDFTests", dependencies: ["PLPDF", "PLCore", "PLTestSupport"]),
     .testTarget(name: "WrapperTests", dependencies: ["PLArchive", "PLXML", "PLPDF", "PLDigest", "PLTestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["PLCore"]),
   ]

@@ -1,0 +1,1 @@
+// PLCompress: gzip and zstd streams for lake part files (libdeflate, zlib, libzstd).

@@ -1,0 +1,1 @@
+// PLLake: the bronze/silver/gold lake folder, its manifests, locks and promotions.
