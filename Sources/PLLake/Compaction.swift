@@ -66,27 +66,17 @@ public struct Compaction {
     let batch = try LakeDigest.hex(batchText)
     for (partition, files) in all {
       let before = files.reduce(0) { $0 + ($1.output.records ?? 0) }
-      let winners = try PartReader.lastPositions(lake: lake, files: files, key: key)
-      var keyed = 0
-      for file in files {
-        try PartReader.forEachRecord(lake: lake, relativePath: file.output.path) { (record) throws(PLError) in
-          if recordKey(record, fields: key) != nil { keyed += 1 }
-        }
-      }
+      let (winners, keyed) = try PartReader.lastPositions(lake: lake, files: files, key: key)
       let superseded = keyed - winners.count
       guard files.count > 1 || superseded > 0 else {
         results.append(CompactedPartition(partition: partition, partsBefore: files.count, recordsBefore: before, recordsAfter: before, rewritten: false))
         continue
       }
-      let folder = lake.datasetFolder(layer, dataset) + "/" + partition
-      let scratch = try commit.scratchFile(in: folder)
-      let part = try PartFile(path: scratch, compression: compression)
-      try PartReader.forEachCurrentRecord(lake: lake, files: files, key: key) { (record) throws(PLError) in try part.append(record) }
-      let records = part.records
-      let (bytes, sha) = try part.close(mode: lake.fileMode)
-      let relative = folder + "/part-\(batch.prefix(16))-0.\(compression.fileExtension)"
-      try commit.stage(scratch, as: relative)
-      outputs.append(ManifestOutput(path: relative, partition: partition, records: records, bytes: bytes, sha256: sha))
+      let output = try commit.writePart(partition: partition, batch: batch, index: 0, compression: compression) { (part) throws(PLError) in
+        try PartReader.forEachCurrentRecord(lake: lake, files: files, key: key, winners: winners) { (record) throws(PLError) in try part.append(record) }
+      }
+      let records = output.records ?? 0
+      outputs.append(output)
       removed += files.map(\.output.path)
       read += before
       written += records

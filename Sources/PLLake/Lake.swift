@@ -110,6 +110,8 @@ public final class Lake: Sendable {
           swept += 1
         } else if depth > 0 && LakeFS.isDirectory(path(relative)) {
           sweep(relative, depth: depth - 1)
+          // A partition folder a killed run made and left empty.
+          LakeFS.removeEmptyDirectory(path(relative))
         }
       }
     }

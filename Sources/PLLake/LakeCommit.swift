@@ -68,6 +68,29 @@ public final class LakeCommit {
     temporaries.insert(staged)
   }
 
+  /// Writes one part file of `partition` in this dataset and stages it: `fill` appends the
+  /// records; the part is compressed, fsynced, given the lake's file mode and staged as
+  /// `LAYER/DATASET/PARTITION/part-<batch, 16 digits>-<index>.<ext>`.
+  ///
+  /// - Returns: the output to list in the manifest given to `commit`.
+  public func writePart(partition: String, batch: String, index: Int, compression: PartCompression = .gzip,
+                        _ fill: (PartFile) throws(PLError) -> Void) throws(PLError) -> ManifestOutput {
+    let folder = lake.datasetFolder(layer, dataset) + "/" + partition
+    let scratch = try scratchFile(in: folder)
+    let part = try PartFile(path: scratch, compression: compression)
+    do throws(PLError) {
+      try fill(part)
+    } catch {
+      part.discard()
+      throw error
+    }
+    let records = part.records
+    let (bytes, sha) = try part.close(mode: lake.fileMode)
+    let relative = folder + "/part-\(batch.prefix(16))-\(index).\(compression.fileExtension)"
+    try stage(scratch, as: relative)
+    return ManifestOutput(path: relative, partition: partition, records: records, bytes: bytes, sha256: sha)
+  }
+
   /// Commits `manifest`: sets its sequence, `previous`, end time and run facts, writes it
   /// atomically, then publishes its outputs (staged files renamed into place, folders fsynced)
   /// and removes its `removed` files.
@@ -99,14 +122,22 @@ public final class LakeCommit {
     finished = true
     temporaries.removeAll()
     try lake.publish(manifest)
+    lock.release()
     return StoredManifest(manifest: manifest, path: relative, sha256: try LakeDigest.hex(bytes), bytes: bytes.count)
   }
 
-  /// Removes every temporary of this run; the lake is as it was. Harmless after `commit`.
+  /// Removes every temporary of this run (the lake is as it was) and releases the lock.
+  /// Harmless after `commit`.
   public func abort() {
-    guard !finished else { return }
+    guard !finished else {
+      lock.release()
+      return
+    }
     finished = true
     for path in temporaries { unlink(path) }
+    // A partition folder made for this batch alone goes too (rmdir leaves one with files).
+    for folder in Set(temporaries.map { LakeFS.split($0).0 }) { LakeFS.removeEmptyDirectory(folder) }
     temporaries.removeAll()
+    lock.release()
   }
 }

@@ -10,7 +10,7 @@ import PLCore
 /// crashed run never leaves the dataset locked. flock works on local file systems and on NFS
 /// (Linux emulates it with fcntl locks there).
 public final class LakeLock {
-  let fd: Int32
+  var fd: Int32
   public let path: String
 
   /// Takes the lock, waiting up to `wait` seconds for another run to release it.
@@ -41,7 +41,14 @@ public final class LakeLock {
     self.fd = fd
   }
 
-  deinit { close(fd) }
+  deinit { release() }
+
+  /// Lets the next writer in. Harmless when called again.
+  public func release() {
+    guard fd >= 0 else { return }
+    close(fd)
+    fd = -1
+  }
 
   static func seconds() -> Double {
     var ts = timespec()

@@ -29,7 +29,11 @@ public enum PartReader {
       for file in files { try forEachRecord(lake: lake, relativePath: file.output.path, body) }
       return
     }
-    let winners = try lastPositions(lake: lake, files: files, key: key)
+    try forEachCurrentRecord(lake: lake, files: files, key: key, winners: try lastPositions(lake: lake, files: files, key: key).winners, body)
+  }
+
+  /// The second pass of `forEachCurrentRecord`, with the first pass's result.
+  static func forEachCurrentRecord(lake: Lake, files: [LiveFile], key: [String], winners: [String: Position], _ body: (Record) throws(PLError) -> Void) throws(PLError) {
     for (f, file) in files.enumerated() {
       var line = 0
       try forEachRecord(lake: lake, relativePath: file.output.path) { (record) throws(PLError) in
@@ -45,16 +49,20 @@ public enum PartReader {
     var record: Int
   }
 
-  /// The position of the last record of each key.
-  static func lastPositions(lake: Lake, files: [LiveFile], key: [String]) throws(PLError) -> [String: Position] {
+  /// The position of the last record of each key, and how many records have a key.
+  static func lastPositions(lake: Lake, files: [LiveFile], key: [String]) throws(PLError) -> (winners: [String: Position], keyed: Int) {
     var winners: [String: Position] = [:]
+    var keyed = 0
     for (f, file) in files.enumerated() {
       var line = 0
       try forEachRecord(lake: lake, relativePath: file.output.path) { (record) throws(PLError) in
-        if let k = recordKey(record, fields: key) { winners[k] = Position(file: f, record: line) }
+        if let k = recordKey(record, fields: key) {
+          winners[k] = Position(file: f, record: line)
+          keyed += 1
+        }
         line += 1
       }
     }
-    return winners
+    return (winners, keyed)
   }
 }
