@@ -135,8 +135,13 @@ public final class LakeCommit {
     }
     finished = true
     for path in temporaries { unlink(path) }
-    // A partition folder made for this batch alone goes too (rmdir leaves one with files).
-    for folder in Set(temporaries.map { LakeFS.split($0).0 }) { LakeFS.removeEmptyDirectory(folder) }
+    // Partition and dataset folders made for this batch alone go too (rmdir leaves any with
+    // files in it).
+    for folder in Set(temporaries.map { LakeFS.split($0).0 }) {
+      LakeFS.removeEmptyDirectory(folder)
+      LakeFS.removeEmptyDirectory(LakeFS.split(folder).0)
+      LakeFS.removeEmptyDirectory(LakeFS.split(LakeFS.split(folder).0).0)
+    }
     temporaries.removeAll()
     lock.release()
   }

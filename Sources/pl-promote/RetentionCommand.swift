@@ -86,7 +86,8 @@ struct PurgeBronzeCommand: ParsableCommand {
       purge.wait = write.wait
       let removed = try purge.run(dryRun: !confirm)
       if !confirm && !removed.isEmpty {
-        context.note("nothing deleted: give --confirm to delete these \(removed.reduce(0) { $0 + $1.files.count }) bronze files")
+        let count = removed.reduce(0) { $0 + $1.files.count }
+        context.note("nothing deleted: give --confirm to delete \(count == 1 ? "this bronze file" : "these \(count) bronze files")")
       }
       try emit(removed.map { partitionRecord(confirm ? "removed" : "would_remove", dataset, $0.partition, $0.files) }, context: context)
     }

@@ -113,18 +113,23 @@ struct VerifyCommand: ParsableCommand {
     try ToolRunner(tool: "pl-promote", options: common).run { (context) throws(PLError) in
       if let dataset { try Lake.validate(dataset: dataset) }
       let lake = try Lake(root: location.lake, create: false)
+      // The report is complete even when differences make the exit status 1, so it is not
+      // the command's record stream (which would end with an abort line on a failure).
+      let output = OutputStream()
       let summary = try LakeVerifier(lake: lake, dataset: dataset).run { (problem) throws(PLError) in
         switch format {
-        case .records: try emit([problem.record], context: context)
-        case .text: try emitText("\(problem.kind.rawValue): \(problem.path): \(problem.message)\n")
+        case .records: JSONWriter.writeLine(problem.record, to: output.buffer)
+        case .text: output.buffer.append("\(problem.kind.rawValue): \(problem.path): \(problem.message)\n")
         }
+        try output.recordDone()
       }
+      try output.flush()
       context.stats.recordsIn = summary.files
       context.stats.textDetail = "\(summary.files) files in \(summary.manifests) manifests, \(summary.problems.count) differences"
       if !summary.problems.isEmpty {
-        throw .qualityGate("\(summary.problems.count) difference\(summary.problems.count == 1 ? "" : "s") between the lake and its manifests (\(summary.files) files checked)")
+        throw .qualityGate("\(summary.problems.count) difference\(summary.problems.count == 1 ? "" : "s") between the lake and its manifests (\(summary.files) file\(summary.files == 1 ? "" : "s") checked)")
       }
-      context.note("verified \(summary.files) files in \(summary.manifests) manifests: no differences")
+      context.note("verified \(summary.files) file\(summary.files == 1 ? "" : "s") in \(summary.manifests) manifest\(summary.manifests == 1 ? "" : "s"): no differences")
     }
   }
 }
