@@ -68,6 +68,10 @@ public struct LakeDay: Hashable, Comparable, Sendable, CustomStringConvertible {
   }
 
   static func digits(_ b: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    b.withUnsafeBufferPointer { digits($0, start, count) }
+  }
+
+  static func digits(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
     var n = 0
     for i in start..<(start + count) {
       guard b[i] >= 0x30 && b[i] <= 0x39 else { return nil }

@@ -33,8 +33,13 @@ public struct PartitionRule: Equatable, Sendable, CustomStringConvertible {
 
   /// The partition (`date=YYYY-MM-DD`) of `record`, or nil when it has no usable value.
   public func partition(of record: Record) -> String? {
-    guard case .string(let text)? = record[field], let day = PartitionRule.day(of: text) else { return nil }
-    return "date=\(day)"
+    day(of: record).map { "date=\($0)" }
+  }
+
+  /// The UTC day of `record`'s partition field, or nil when it has no usable value.
+  public func day(of record: Record) -> LakeDay? {
+    guard case .string(let text)? = record[field] else { return nil }
+    return PartitionRule.day(of: text)
   }
 
   /// Why `record` has no usable partition value.
@@ -55,8 +60,15 @@ public struct PartitionRule: Equatable, Sendable, CustomStringConvertible {
 
   /// The UTC day of an ISO 8601 date or zoned date-time.
   public static func day(of text: String) -> LakeDay? {
-    let b = Array(text.utf8)
-    guard b.count >= 10, let date = LakeDay(text: String(decoding: b[0..<10], as: UTF8.self)) else { return nil }
+    var text = text
+    return text.withUTF8 { day(of: $0) }
+  }
+
+  /// `day(of:)` over the text's UTF-8 bytes, without copying them (it runs once per record).
+  static func day(of b: UnsafeBufferPointer<UInt8>) -> LakeDay? {
+    guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D, let y = LakeDay.digits(b, 0, 4), let m = LakeDay.digits(b, 5, 2),
+      let d = LakeDay.digits(b, 8, 2), let date = LakeDay(year: y, month: m, day: d)
+    else { return nil }
     if b.count == 10 { return date }
     guard b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " "), b.count >= 16,
       let hour = LakeDay.digits(b, 11, 2), b[13] == UInt8(ascii: ":"), let minute = LakeDay.digits(b, 14, 2),

@@ -51,7 +51,7 @@ public struct SilverCheck: RecordTransform {
 
   public mutating func apply(_ record: Record) throws(PLError) -> Outcome {
     var issues: [RecordIssue] = []
-    if plan.partition.partition(of: record) == nil { issues.append(plan.partition.reason(for: record)) }
+    if plan.partition.day(of: record) == nil { issues.append(plan.partition.reason(for: record)) }
     for field in plan.key {
       switch record[field] {
       case nil, .null?:

@@ -69,6 +69,11 @@ public final class SilverSink: RecordSink {
   var sourceOrder: [String] = []
   var schema: [String: Set<String>] = [:]
   var schemaOrder: [String] = []
+  var lastShape: [(String, String)] = []
+  var lastSource: String?
+  var lastDay: LakeDay?
+  var lastPartition = ""
+  var lastSourceFile: String?
   var done = false
 
   /// Opens the batch: takes the dataset's lock (waiting `wait` seconds) and completes what a
@@ -80,9 +85,14 @@ public final class SilverSink: RecordSink {
   }
 
   public func write(_ record: Record) throws(PLError) {
-    guard let partition = plan.partition.partition(of: record) else {
+    guard let day = plan.partition.day(of: record) else {
       throw .internalError("silver: a record without a partition value reached the sink")
     }
+    if day != lastDay {
+      lastDay = day
+      lastPartition = "date=\(day)"
+    }
+    let partition = lastPartition
     let i = try openPart(partition)
     tick += 1
     parts[i].lastUse = tick
@@ -90,21 +100,43 @@ public final class SilverSink: RecordSink {
     parts[i].records += 1
     written += 1
     if case .string(let source)? = record.meta[key: MetaKey.source] {
-      let file = source.split(separator: "!", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? source
-      if let n = sources[file] { sources[file] = n + 1 } else {
-        sources[file] = 1
-        sourceOrder.append(file)
+      // Records of one source come together: the last one's file is counted without a lookup.
+      if source == lastSource, let file = lastSourceFile {
+        sources[file]! += 1
+      } else {
+        let file = source.split(separator: "!", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? source
+        if let n = sources[file] { sources[file] = n + 1 } else {
+          sources[file] = 1
+          sourceOrder.append(file)
+        }
+        lastSource = source
+        lastSourceFile = file
       }
     }
-    for field in record.fields {
-      let kind = Self.kind(field.value)
-      if schema[field.key]?.insert(kind) == nil {
-        schema[field.key] = [kind]
-        schemaOrder.append(field.key)
+    noteSchema(record.fields)
+  }
+
+  /// Adds the fields' names and kinds to the schema; a record shaped like the one before
+  /// (same names, same kinds: the common case) costs string comparisons, not lookups.
+  func noteSchema(_ fields: [Field]) {
+    if fields.count == lastShape.count {
+      var same = true
+      for (i, field) in fields.enumerated() where field.key != lastShape[i].0 || Self.kind(field.value) != lastShape[i].1 {
+        same = false
+        break
+      }
+      if same { return }
+    }
+    lastShape = fields.map { ($0.key, Self.kind($0.value)) }
+    for (key, kind) in lastShape {
+      if schema[key]?.insert(kind) == nil {
+        schema[key] = [kind]
+        schemaOrder.append(key)
       }
     }
   }
 
+  @inline(__always)
   static func kind(_ value: JSONValue) -> String {
     switch value {
     case .null: "null"
