@@ -28,18 +28,23 @@ extension PDFPage {
     cairo_surface_flush(surface)
     guard let data = cairo_image_surface_get_data(surface) else { return [] }
     let stride = Int(cairo_image_surface_get_stride(surface))
-    var gray = [UInt8](repeating: 255, count: width * height)
-    gray.withUnsafeMutableBufferPointer { out in
+    let gray = [UInt8](unsafeUninitializedCapacity: width * height) { out, count in
       for y in 0..<height {
         let row = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
+        let base = y * width
         for x in 0..<width {
-          let p = row[x]
+          let p = row[x] & 0xFF_FFFF
+          if p == 0xFF_FFFF {
+            out[base + x] = 255
+            continue
+          }
           let r = (p >> 16) & 0xFF
           let g = (p >> 8) & 0xFF
           let b = p & 0xFF
-          out[y * width + x] = UInt8(truncatingIfNeeded: (r * 5 + g * 9 + b * 2) >> 4)
+          out[base + x] = UInt8(truncatingIfNeeded: (r * 5 + g * 9 + b * 2) >> 4)
         }
       }
+      count = width * height
     }
     let boxes = (glyphs ?? textLayout).filter { !$0.character.isWhitespace }.map(\.box)
     return gray.withUnsafeBufferPointer {

@@ -31,13 +31,13 @@ public struct PDFRuling: Equatable, Sendable {
 
 /// Finds rules in a grey rendering of a page.
 ///
-/// A pixel belongs to a horizontal rule when, going down its column, it is part of a run at
-/// most `maxThickness` long that is darker by at least `contrast` than the pixels just above and
-/// just below it; vertical rules likewise along rows. So a shaded header row is not a rule (its
-/// inside is as dark as its neighbours), but a rule drawn over it is. Such pixels are joined into
-/// runs at least `minLength` long, runs on neighbouring rows into one rule, and rules on one
-/// line with gaps up to `maxGap` into one. Runs mostly inside glyph boxes (underscores, dashes,
-/// strokes of large letters) are dropped.
+/// A pixel belongs to a horizontal rule when pixels within `maxThickness` above and below it
+/// are lighter by at least `contrast`; vertical rules likewise along rows. So a shaded header
+/// row is not a rule (inside it, the neighbours are as dark), but a rule drawn over it is. Such
+/// pixels are joined into runs at least `minLength` long, runs on neighbouring rows into one
+/// rule (dropped when thicker than `maxThickness`), and rules on one line with gaps up to
+/// `maxGap` into one. Runs mostly inside glyph boxes (underscores, dashes, strokes of large
+/// letters) are dropped.
 public struct PDFRulingDetector: Sendable {
   /// The shortest rule, in points.
   public var minLength: Double = 8
@@ -52,110 +52,96 @@ public struct PDFRulingDetector: Sendable {
 
   /// The rules in a grey image, where pixel (x, y) is `gray[y * width + x]`, 0 black, 255 white,
   /// rendered at `scale` pixels per point; glyph boxes in points.
+  ///
+  /// One pass over the image: a pixel is part of a horizontal rule when some pixel within
+  /// `maxThickness` (plus one) above it and some below it are lighter by `contrast`, of a
+  /// vertical rule likewise to its left and right. Pixels too light to be darker than anything
+  /// by `contrast` are skipped at once, so a mostly white page costs little.
   public func detect(
     gray: UnsafeBufferPointer<UInt8>, width: Int, height: Int, scale: Double, glyphBoxes: [PDFRect]
   ) -> [PDFRuling] {
     precondition(gray.count >= width * height)
-    let thick = max(1, Int((maxThickness * scale).rounded(.up)))
+    let reach = max(1, Int((maxThickness * scale).rounded(.up))) + 1
     let minRun = max(2, Int((minLength * scale).rounded()))
     let c = contrast
-    var horizontal = [Bool](repeating: false, count: width * height)
-    var vertical = [Bool](repeating: false, count: width * height)
-    // Column state for horizontal rules: where a darker run began, the level above it, its minimum.
-    var start = [Int](repeating: -1, count: width)
-    var above = [Int](repeating: 255, count: width)
-    var darkest = [Int](repeating: 255, count: width)
-    var previousRow = [Int](repeating: 255, count: width)
+    let limit = 255 - c
+    let gap = 2  // a run goes on over one unmarked pixel
+    var horizontal: [Piece] = []
+    var vertical: [Piece] = []
+    var columnFrom = [Int](repeating: -1, count: width)
+    var columnLast = [Int](repeating: -10, count: width)
     for y in 0..<height {
       let row = y * width
-      // Along the row, for vertical rules.
-      var runStart = -1
-      var left = 255
-      var runMin = 255
-      var previous = 255
+      var from = -1
+      var last = -10
       for x in 0..<width {
         let v = Int(gray[row + x])
-        // Vertical rules: thin dark runs along the row.
-        if runStart >= 0 {
-          if v >= runMin + c {
-            if x - runStart <= thick, left - runMin >= c {
-              for i in runStart..<x { vertical[row + i] = true }
-            }
-            runStart = -1
+        if v > limit { continue }
+        let needed = v + c
+        var above = y < reach ? 255 : 0
+        var below = y + reach >= height ? 255 : 0
+        var left = x < reach ? 255 : 0
+        var right = x + reach >= width ? 255 : 0
+        for k in 1...reach {
+          if y >= k { above = max(above, Int(gray[row - k * width + x])) }
+          if y + k < height { below = max(below, Int(gray[row + k * width + x])) }
+          if x >= k { left = max(left, Int(gray[row + x - k])) }
+          if x + k < width { right = max(right, Int(gray[row + x + k])) }
+        }
+        if needed <= above, needed <= below {
+          if from >= 0, x - last <= gap {
+            last = x
           } else {
-            runMin = min(runMin, v)
-            if x - runStart > thick { runStart = -2 }  // too thick: wait for it to end
+            if from >= 0, last - from + 1 >= minRun { horizontal.append(Piece(line: y, from: from, to: last + 1)) }
+            from = x
+            last = x
           }
         }
-        if runStart == -2 {
-          if v >= runMin + c { runStart = -1 } else { runMin = min(runMin, v) }
-        }
-        if runStart == -1, v + c <= previous {
-          runStart = x
-          left = previous
-          runMin = v
-        }
-        previous = v
-        // Horizontal rules: thin dark runs down the column.
-        let up = previousRow[x]
-        if start[x] >= 0 {
-          if v >= darkest[x] + c {
-            if y - start[x] <= thick, above[x] - darkest[x] >= c {
-              var i = start[x]
-              while i < y {
-                horizontal[i * width + x] = true
-                i += 1
-              }
-            }
-            start[x] = -1
+        if needed <= left, needed <= right {
+          if columnFrom[x] >= 0, y - columnLast[x] <= gap {
+            columnLast[x] = y
           } else {
-            darkest[x] = min(darkest[x], v)
-            if y - start[x] > thick { start[x] = -2 }
+            if columnFrom[x] >= 0, columnLast[x] - columnFrom[x] + 1 >= minRun {
+              vertical.append(Piece(line: x, from: columnFrom[x], to: columnLast[x] + 1))
+            }
+            columnFrom[x] = y
+            columnLast[x] = y
           }
         }
-        if start[x] == -2 {
-          if v >= darkest[x] + c { start[x] = -1 } else { darkest[x] = min(darkest[x], v) }
-        }
-        if start[x] == -1, v + c <= up {
-          start[x] = y
-          above[x] = up
-          darkest[x] = v
-        }
-        previousRow[x] = v
       }
+      if from >= 0, last - from + 1 >= minRun { horizontal.append(Piece(line: y, from: from, to: last + 1)) }
     }
-    var rulings: [PDFRuling] = []
-    rulings += runs(horizontal, width: width, height: height, axis: .horizontal, minRun: minRun, scale: scale)
-    rulings += runs(vertical, width: width, height: height, axis: .vertical, minRun: minRun, scale: scale)
-    return rulings.filter { !Self.isText($0, glyphBoxes: glyphBoxes) }
+    for x in 0..<width where columnFrom[x] >= 0 && columnLast[x] - columnFrom[x] + 1 >= minRun {
+      vertical.append(Piece(line: x, from: columnFrom[x], to: columnLast[x] + 1))
+    }
+    vertical.sort { ($0.line, $0.from) < ($1.line, $1.from) }
+    var rulings = rules(horizontal, axis: .horizontal, scale: scale)
+    rulings += rules(vertical, axis: .vertical, scale: scale)
+    let byTop = glyphBoxes.sorted { $0.y1 < $1.y1 }
+    let tallest = byTop.reduce(0.0) { max($0, $1.height) }
+    return rulings.filter { rule in
+      // Only glyphs that can reach the rule: their tops between its top less the tallest glyph and its bottom.
+      let low = rule.box.y1 - tallest
+      var first = byTop.partitioningIndex { $0.y1 >= low }
+      var near: [PDFRect] = []
+      while first < byTop.count, byTop[first].y1 <= rule.box.y2 {
+        if byTop[first].y2 >= rule.box.y1 { near.append(byTop[first]) }
+        first += 1
+      }
+      return !Self.isText(rule, glyphBoxes: near)
+    }
   }
 
-  /// Joins marked pixels into runs along `axis`, runs on adjacent lines into rules, and rules
-  /// on one line into longer ones.
-  private func runs(
-    _ marks: [Bool], width: Int, height: Int, axis: PDFRuling.Axis, minRun: Int, scale: Double
-  ) -> [PDFRuling] {
-    // (line, from, to) in pixels: line is the row of a horizontal run, the column of a vertical one.
-    var pieces: [(line: Int, from: Int, to: Int)] = []
-    let lines = axis == .horizontal ? height : width
-    let along = axis == .horizontal ? width : height
-    let gap = 1
-    for line in 0..<lines {
-      var from = -1
-      var last = -2
-      for i in 0..<along {
-        let marked = axis == .horizontal ? marks[line * width + i] : marks[i * width + line]
-        guard marked else { continue }
-        if from >= 0, i - last <= gap + 1 {
-          last = i
-          continue
-        }
-        if from >= 0, last - from + 1 >= minRun { pieces.append((line, from, last + 1)) }
-        from = i
-        last = i
-      }
-      if from >= 0, last - from + 1 >= minRun { pieces.append((line, from, last + 1)) }
-    }
+  /// A run of rule pixels on one pixel row (horizontal) or column (vertical), `to` excluded.
+  struct Piece {
+    var line: Int
+    var from: Int
+    var to: Int
+  }
+
+  /// Joins runs on adjacent lines into rules no thicker than `maxThickness`, and rules on one
+  /// line with small gaps into longer ones. `pieces` are sorted by line, then start.
+  private func rules(_ pieces: [Piece], axis: PDFRuling.Axis, scale: Double) -> [PDFRuling] {
     // Runs on neighbouring lines that overlap are one thick rule.
     var groups: [(first: Int, last: Int, from: Int, to: Int)] = []
     var open: [Int] = []
@@ -235,5 +221,19 @@ public struct PDFRulingDetector: Sendable {
       reach = max(reach, b)
     }
     return total >= 0.5 * rule.length
+  }
+}
+
+extension Array {
+  /// The first index whose element satisfies `predicate`, for an array where it holds from
+  /// some index on (a binary search).
+  func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
+    var low = 0
+    var high = count
+    while low < high {
+      let middle = (low + high) / 2
+      if predicate(self[middle]) { high = middle } else { low = middle + 1 }
+    }
+    return low
   }
 }
