@@ -24,12 +24,15 @@ public struct PDFTableFinder: Sendable {
   }
 
   /// The tables on `page`, top to bottom. Renders the page for its rules when
-  /// `options.detectRulings` is on and the page has text.
+  /// `options.detectRulings` is on and the page might hold a table: some line of it has two
+  /// phrases apart (a page of running text is not rendered).
   public func tables(on page: PDFPage) -> [PDFTable] {
     let glyphs = page.textLayout
     let words = PDFWord.group(glyphs)
     guard !words.isEmpty else { return [] }
-    let rulings = options.detectRulings ? page.rulings(scale: options.renderScale, glyphs: glyphs) : []
+    let mayHoldTable = PDFTextLine.group(words).contains { Self.phrases($0.words).count >= 2 }
+    let rulings =
+      options.detectRulings && mayHoldTable ? page.rulings(scale: options.renderScale, glyphs: glyphs) : []
     return tables(words: words, rulings: rulings, page: page.index, size: page.size)
   }
 

@@ -154,6 +154,10 @@ struct TableBuilder {
       guard tableLines.count >= 2 else { return [] }
       gaps = Self.corridors(tableLines.map(\.words), minWidth: minGap(lines), tolerance: tableLines.count / 5)
       guard !gaps.isEmpty else { return [] }
+      if let rest = withoutRunningText(lines, gaps: gaps) {
+        lines = rest
+        continue
+      }
       let crossings = lines.map { Self.crossings($0.words, gaps: gaps) }
       // A line that crosses two or more gaps is text, not a row: the table ends there.
       if let cut = crossings.firstIndex(where: { $0 >= 2 }) {
@@ -256,6 +260,33 @@ struct TableBuilder {
     for rule in across { box = box.union(rule.box) }
     let kind: PDFTable.Kind = across.isEmpty ? .whitespace : .horizontalRulesOnly
     return finish(rows: rows, kind: kind, bbox: box, headerRule: headerRule)
+  }
+
+  /// `lines` without the running text beside the table (a paragraph set next to it), or nil
+  /// when there is none: an outer column whose cells hold five words or more on average in
+  /// most lines, next to columns of short cells.
+  private mutating func withoutRunningText(_ lines: [PDFTextLine], gaps: [(low: Double, high: Double)]) -> [PDFTextLine]? {
+    guard gaps.count >= 2, let left = lines.map(\.box.x1).min(), let right = lines.map(\.box.x2).max() else { return nil }
+    setColumns(gaps: gaps, left: left, right: right)
+    var filled = [[Int]](repeating: [], count: columnCount)
+    for line in lines {
+      var perColumn: [Int: Int] = [:]
+      for word in line.words {
+        for c in columns(of: word) { perColumn[c, default: 0] += 1 }
+      }
+      for (c, n) in perColumn { filled[c].append(n) }
+    }
+    func mean(_ values: [Int]) -> Double { values.isEmpty ? 0 : Double(values.reduce(0, +)) / Double(values.count) }
+    for edge in Set([0, columnCount - 1]) {
+      guard filled[edge].count * 10 >= lines.count * 6, mean(filled[edge]) >= 5 else { continue }
+      let others = (0..<columnCount).filter { $0 != edge }.flatMap { filled[$0] }
+      guard mean(others) <= 3 else { continue }
+      return lines.compactMap { line in
+        let rest = line.words.filter { !columns(of: $0).contains(edge) }
+        return rest.isEmpty ? nil : PDFTextLine(words: rest)
+      }
+    }
+    return nil
   }
 
   /// `gaps` less those beside a column that words fill in only a few lines (a header label set

@@ -81,6 +81,22 @@ import Testing
     ])
   }
 
+  @Test func aParagraphBesideATableIsNotSwallowed() throws {
+    let tables = try Self.tables("beside.pdf")
+    #expect(tables.count == 1)
+    let table = try #require(tables.first)
+    #expect(table.grid == [
+      ["Line", "Fat", "Salt", "pH"],
+      ["A1", "21.5", "1.88", "5.02"],
+      ["A2", "22.0", "1.91", "5.06"],
+      ["B1", "13.8", "0.45", "6.10"],
+      ["B2", "14.1", "0.47", "6.08"],
+      ["C1", "2.4", "0.12", "4.31"],
+    ])
+    #expect(table.headerRows == 1)
+    #expect(table.bbox.x1 > 320)
+  }
+
   @Test func continuedTableIsStitchedWithoutItsRepeatedHeaderOrPageFooters() throws {
     let document = try Fixture.document("continued.pdf")
     var stitcher = PDFTableStitcher()

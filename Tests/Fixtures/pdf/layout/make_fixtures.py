@@ -238,7 +238,37 @@ def sideways_pdf():
     c.save()
 
 
+def beside_pdf():
+    """A table set beside a paragraph of running text, on the same baselines."""
+    c = canvas.Canvas(os.path.join(HERE, "beside.pdf"), pagesize=A4)
+    H_CUR[0] = H
+    prose = [
+        "Samples were taken from three production",
+        "lines during the spring campaign and sent",
+        "to the laboratory in cooled boxes. All of",
+        "them arrived within one day of sampling",
+        "and were analysed in duplicate; the mean",
+        "of both results is reported in the table",
+        "beside this text, per line of production.",
+        "Deviations from the methods are noted.",
+    ]
+    table = [("Line", "Fat", "Salt", "pH"),
+             ("A1", "21.5", "1.88", "5.02"),
+             ("A2", "22.0", "1.91", "5.06"),
+             ("B1", "13.8", "0.45", "6.10"),
+             ("B2", "14.1", "0.47", "6.08"),
+             ("C1", "2.4", "0.12", "4.31")]
+    for i, s in enumerate(prose):
+        text(c, 50, 100 + i * 13, s)
+    for i, row in enumerate(table):
+        for x, s in zip([330, 390, 450, 510], row):
+            text(c, x, 100 + i * 13, s, 9, "Helvetica-Bold" if i == 0 else "Helvetica")
+    c.showPage()
+    c.save()
+
+
 lines_pdf()
+beside_pdf()
 sideways_pdf()
 ruled_pdf()
 whitespace_pdf()
