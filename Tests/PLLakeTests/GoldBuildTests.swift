@@ -247,6 +247,11 @@ import Testing
       #"{"analyte":"fat","day":"2024-05-01","records":4,"count":3,"refused":1,"mean":2.6666666666666665,"p50":2.5,"_pl":{"silver":["date=2024-05-01/p1.ndjson.gz","date=2024-05-01/p2.ndjson"],"batches":["b1","b2"],"refused":{"value is a string, not a number":1}}}"#,
     ])
     #expect(out.records.map(\.fields) == fromRecords.records.map(\.fields))
+    // The same part streamed through zlib in small blocks.
+    let streamed = GoldAggregator(spec: s)
+    let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: dir.file("p1.ndjson.gz"))))
+    try streamed.read(part: SilverPart(name: "p1"), stream: UnsizedStream(MemoryStream(bytes, name: "p1")), gzip: true)
+    #expect(try streamed.finish(history: [Record]()).records.first?["mean"] == .number("2.6666666666666665"))
   }
 
   @Test func aCutGzipPartAndABadLineAreDataErrorsNamingThePart() throws {
@@ -258,12 +263,33 @@ import Testing
       data = gzip.compress(open('a.ndjson', 'rb').read())
       open('cut.ndjson.gz', 'wb').write(data[:len(data) // 2])
       """)
-    #expect(throws: PLError.malformed(source: dir.file("cut.ndjson.gz"), location: nil, message: "the gzip stream ends before its end (a cut file)")) {
+    // Read whole with libdeflate (a small part) and streamed through zlib (a stream of unknown size).
+    #expect(throws: PLError.malformed(source: dir.file("cut.ndjson.gz"), location: nil, message: "damaged gzip data (not gzip, a wrong checksum, or a file cut short)")) {
       try GoldBuild.run(spec: s, parts: [(SilverPart(name: "cut"), dir.file("cut.ndjson.gz"))])
+    }
+    let cut = Array(try Data(contentsOf: URL(fileURLWithPath: dir.file("cut.ndjson.gz"))))
+    #expect(throws: PLError.malformed(source: "cut", location: nil, message: "the gzip stream ends before its end (a cut file)")) {
+      try GoldAggregator(spec: s).read(part: SilverPart(name: "cut"), stream: UnsizedStream(MemoryStream(cut, name: "cut")), gzip: true)
     }
     try dir.write("bad.ndjson", #"{"analyte":"fat"}"# + "\n" + #"{"analyte":"fat","#)
     let error = plError { _ = try GoldBuild.run(spec: s, parts: [(SilverPart(name: "bad.ndjson"), dir.file("bad.ndjson"))]) }
     #expect(error?.exitStatus == .dataError)
     #expect(error?.description.hasPrefix("bad.ndjson: line 2: ") == true)
+  }
+}
+
+/// A stream that does not tell its size, as a pipe does: gold streams it instead of reading it whole.
+final class UnsizedStream: ByteStream {
+  let inner: MemoryStream
+  var name: String { inner.name }
+  var size: Int? { nil }
+  var tally = StreamTally()
+
+  init(_ inner: MemoryStream) { self.inner = inner }
+
+  func read(into buffer: UnsafeMutableRawBufferPointer) throws(PLError) -> Int {
+    let n = try inner.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<min(buffer.count, 1000)]))
+    tally.count(buffer, n)
+    return n
   }
 }

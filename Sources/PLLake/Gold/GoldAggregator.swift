@@ -177,7 +177,20 @@ public final class GoldAggregator {
   ///   `PLError.io` when reading fails.
   public func read(part: SilverPart, stream: any ByteStream, gzip: Bool) throws(PLError) {
     begin(part: part)
-    let source: any ByteStream = gzip ? try GzipStream(source: stream) : stream
+    var source: any ByteStream = stream
+    if gzip {
+      if let size = stream.size, size <= WholeGzip.maxCompressed {
+        let compressed = try stream.readAll(limit: WholeGzip.maxCompressed)
+        if let bytes = try WholeGzip.inflate(compressed, name: stream.name) {
+          source = MemoryStream(bytes, name: stream.name)
+        } else {
+          // Inflates past the bound: streamed after all, from the bytes already read.
+          source = try GzipStream(source: MemoryStream(compressed, name: stream.name))
+        }
+      } else {
+        source = try GzipStream(source: stream)
+      }
+    }
     let lines = LineReader(source: source)
     while let line = try lines.nextLine() {
       if line.isEmpty { continue }

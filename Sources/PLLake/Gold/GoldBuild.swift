@@ -111,15 +111,24 @@ enum GoldOrder {
 
 extension GoldAggregator {
   /// One group × period of the output: computed from silver now, or kept from history.
-  struct Cell {
-    var group: [JSONValue]
-    var period: PeriodKey
+  /// A class, so that sorting tens of thousands of them moves references only.
+  final class Cell {
+    let group: [JSONValue]
+    let period: PeriodKey
     /// The mean, when the cell is a point of its group's series.
-    var mean: Double?
-    var state: GroupState?
-    var history: Record?
+    let mean: Double?
+    let state: GroupState?
+    let history: Record?
     var robustZ: JSONValue = .null
     var flags: [String] = []
+
+    init(group: [JSONValue], period: PeriodKey, mean: Double?, state: GroupState? = nil, history: Record? = nil) {
+      self.group = group
+      self.period = period
+      self.mean = mean
+      self.state = state
+      self.history = history
+    }
   }
 
   /// Ends the build: measures each group × period read, merges them with `history` (existing gold
@@ -197,7 +206,7 @@ extension GoldAggregator {
         var points: [Double] = []
         for i in series {
           guard let x = cells[i].mean else { continue }
-          judge(&cells[i], x: x, window: Array(points.suffix(rules.window)), rules: rules)
+          judge(cells[i], x: x, window: Array(points.suffix(rules.window)), rules: rules)
           points.append(x)
         }
       }
@@ -208,7 +217,7 @@ extension GoldAggregator {
     return GoldOutput(periods: output.sorted().map(\.value), records: records, recordsRead: recordsRead, unplaced: unplaced)
   }
 
-  func judge(_ cell: inout Cell, x: Double, window: [Double], rules: AnomalyRules) {
+  func judge(_ cell: Cell, x: Double, window: [Double], rules: AnomalyRules) {
     cell.flags = []
     cell.robustZ = .null
     if let rz = rules.robustZ, window.count >= rz.minHistory, !window.isEmpty {

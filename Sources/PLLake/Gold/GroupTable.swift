@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// An open-addressing hash table from a group's key bytes to its index in the aggregator's
 /// states: one multiply-mix hash over 8-byte words per record, no allocation on a hit.
 ///
@@ -43,7 +51,11 @@ struct GroupTable {
     while true {
       let e = entries[slot]
       if e < 0 { return nil }
-      if hashes[slot] == h && keyOf(Int(e)).withUnsafeBufferPointer({ $0.elementsEqual(key) }) { return Int(e) }
+      if hashes[slot] == h
+        && keyOf(Int(e)).withUnsafeBufferPointer({ $0.count == key.count && memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 })
+      {
+        return Int(e)
+      }
       slot = (slot + 1) & mask
     }
   }
