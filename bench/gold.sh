@@ -135,7 +135,7 @@ PY
 best() {
   local best="" cpu="" out
   for _ in $(seq "$RUNS"); do
-    out=$( { /usr/bin/time -f '%e %U %S' "$@" 2> /dev/null; } 2>&1 | tail -1)
+    out=$( { TIMEFORMAT='%R %U %S'; time "$@" 2> /dev/null; } 2>&1 | tail -1)
     read -r wall user sys <<< "$out"
     if [[ -z $best ]] || (( $(echo "$wall < $best" | bc -l) )); then
       best=$wall
