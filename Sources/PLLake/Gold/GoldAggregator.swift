@@ -185,10 +185,10 @@ public final class GoldAggregator {
           source = MemoryStream(bytes, name: stream.name)
         } else {
           // Inflates past the bound: streamed after all, from the bytes already read.
-          source = try GzipStream(source: MemoryStream(compressed, name: stream.name))
+          source = try GzipInputStream(source: MemoryStream(compressed, name: stream.name))
         }
       } else {
-        source = try GzipStream(source: stream)
+        source = try GzipInputStream(source: stream)
       }
     }
     let lines = LineReader(source: source)

@@ -1,14 +1,20 @@
 // The gold layer: aggregates of a silver dataset for dashboards.
 //
 //   gold.yml ──▶ GoldSpecReader ──▶ GoldSpec
-//   silver lines/records ──▶ GoldAggregator (one GroupState per group × period)
-//                                 │ finish(history:)
-//                                 ▼
-//   GoldSeries (per group, the ordered period means) ──▶ RobustZ, ControlRules ──▶ gold records
+//   silver parts (lines) or records ──▶ GoldAggregator: one GroupState per group × period
+//                                            │ finish(history: existing gold records)
+//                                            ▼
+//   each group's points (its period means, in period order) ──▶ RobustZ, NelsonRule ──▶ gold records
 //
-// `GoldBuild` is the entry point a command calls. Measures need every value of a group × period
-// (median and percentiles are exact), so memory grows with the values of the periods read; the
-// records themselves are never kept.
+// `GoldLakeRun` is what `pl-promote gold` calls: it finds the silver partitions that changed,
+// reads them (small gzip parts whole with libdeflate, `WholeGzip`), passes the existing gold as
+// history and commits the rewritten gold partitions with a manifest. `GoldBuild.run` is the
+// same build without a lake (tests, the bench entry).
+//
+// State: measures need every value of a group × period (the median and percentiles are exact),
+// so memory grows with the numeric values of the periods read (8 bytes each) and the number of
+// groups; the records themselves are never kept. The history is the gold dataset, one record
+// per group × period.
 import PLCore
 
 /// A validated gold spec: how silver records are grouped, what is measured, how results are
