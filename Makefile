@@ -99,6 +99,10 @@ bench-clean: deps
 bench-validate: deps
 	bash bench/validate.sh
 
+# Gold aggregates over a million silver records against one-threaded DuckDB's GROUP BY.
+bench-gold: deps
+	bash bench/gold.sh
+
 clean:
 	$(SWIFT) package clean
 	rm -rf demo

@@ -93,6 +93,9 @@ let package = Package(
       "PLLake", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
+    // A bench entry for the gold layer (bench/gold.sh), not a product.
+    .executableTarget(name: "pl-gold-bench", dependencies: ["PLLake", "PLCore"], path: "bench/GoldBench"),
+
     // Helpers the test targets share: temporary folders, byte literals, pipes, chunked inputs.
     .target(name: "PLTestSupport", dependencies: ["PLCore"], path: "Tests/PLTestSupport"),
     .testTarget(name: "PLCoreTests", dependencies: ["PLCore", "PLTestSupport"]),

@@ -11,7 +11,7 @@ struct PromoteCommand: ParsableCommand {
   /// The subcommands, in the order `--help` lists them: a new one is one line here.
   static let subcommands: [any ParsableCommand.Type] = [
     BronzeCommand.self, PendingCommand.self, SilverCommand.self, CompactCommand.self, ShowCommand.self, LogCommand.self,
-    RetentionCommand.self, PurgeBronzeCommand.self, VerifyCommand.self,
+    GoldCommand.self, RetentionCommand.self, PurgeBronzeCommand.self, VerifyCommand.self,
   ]
 
   static let configuration = CommandConfiguration(
