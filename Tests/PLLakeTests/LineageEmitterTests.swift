@@ -105,7 +105,7 @@ import Testing
     let dir = try TemporaryDirectory()
     let emitter = LineageEmitter(path: dir.file("lineage.ndjson"), namespace: "lab-lake")
     try emitter.start(run: run)
-    try emitter.fail(run: run, error: "results.ndjson: line 12: expected ':'")
+    try emitter.fail(run: run, error: PLError.malformed(source: "results.ndjson", location: .line(12), message: "expected ':'"))
     let events = try lines(emitter.path)
     try #require(events.count == 2)
     let checker = try Self.checker()

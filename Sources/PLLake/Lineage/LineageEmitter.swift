@@ -78,6 +78,11 @@ public struct LineageEmitter: Sendable {
     try append(failEvent(run: run, error: error, at: time))
   }
 
+  /// Appends the FAIL event for `error` (a `PLError` gives its one-line message).
+  public func fail(run: LineageRun, error: any Error, at time: Double = wallClockSeconds()) throws(PLError) {
+    try fail(run: run, error: String(describing: error), at: time)
+  }
+
   public func startEvent(run: LineageRun, at time: Double) -> JSONValue {
     event("START", run: run, at: time, inputs: run.inputs.map { input($0, quality: nil) },
           outputs: run.outputDatasets.map { .object([Field("namespace", .string(namespace)), Field("name", .string($0))]) })
