@@ -16,7 +16,8 @@ import PLCore
 ///
 /// Memory is bounded: a ring of `2 × threads + 1` blocks, each an input buffer and an output
 /// buffer, is all there is. When the ring is full the caller waits for the oldest block, writes
-/// it and reuses it. `threads: 0` compresses on the caller's thread, with no worker at all.
+/// it and reuses it, compressing queued blocks itself while it waits. `threads: 0` compresses
+/// on the caller's thread, with no worker at all.
 ///
 /// A multi-member file cut exactly between two members still reads as a valid (shorter)
 /// stream: what is complete is told by the manifest, which records each part's size and sha256.
@@ -131,7 +132,7 @@ public final class GzipWriter: CompressingWriter {
   func writeBlocks(through target: Int) throws(PLError) {
     while written < submitted {
       let block = work.blocks[written % ringSize]
-      guard work.waitUntilDone(block, wait: written < target) else { return }
+      guard work.waitUntilDone(block, wait: written < target, helping: compressor) else { return }
       guard block.outputCount > 0 else {
         throw .internalError("libdeflate could not compress block \(written) of \(sink.name)")
       }
@@ -195,11 +196,25 @@ final class GzipWork: @unchecked Sendable {
     condition.unlock()
   }
 
-  /// Waits (when `wait`) until `block` is compressed; returns whether it is.
-  func waitUntilDone(_ block: GzipBlock, wait: Bool) -> Bool {
+  /// Waits (when `wait`) until `block` is compressed; returns whether it is. Rather than sleep
+  /// while blocks are still queued, the caller compresses the oldest one itself with
+  /// `compressor` (its own, used on its thread only).
+  func waitUntilDone(_ block: GzipBlock, wait: Bool, helping compressor: OpaquePointer) -> Bool {
     condition.lock()
     defer { condition.unlock() }
-    while wait && block.state != .done { condition.wait() }
+    while wait && block.state != .done {
+      if stopping || queue.isEmpty {
+        condition.wait()
+        continue
+      }
+      let other = blocks[queue.removeFirst()]
+      condition.unlock()
+      let count = libdeflate_gzip_compress(compressor, other.input, other.inputCount, other.output, other.outputCapacity)
+      condition.lock()
+      other.outputCount = count
+      other.state = .done
+      condition.broadcast()
+    }
     return block.state == .done
   }
 
