@@ -13,8 +13,8 @@
 // renamed into place (a run killed after the commit is rolled forward by the next one, a run
 // killed before it leaves only temporaries the next one sweeps). `LakeLock` serialises the
 // writers of a dataset. `BronzePromotion`, `SilverSink`, `Compaction`, `Retention`,
-// `LakeVerifier` and `LakeReport` are the subcommands' libraries; `PartByteWriter` is the seam
-// to the compressors; `LineageSink` is the hook for OpenLineage events.
+// `LakeVerifier` and `LakeReport` are the subcommands' libraries; `PartCompression` is the seam
+// to PLCompress's writers and reader; `LineageSink` is the hook for OpenLineage events.
 //
 // Writing a dataset of another layer (gold) goes through the same writer:
 //

@@ -2,24 +2,8 @@
   import Glibc
 #endif
 import PLCore
+import PLCompress
 import PLDigest
-
-/// Where a compressor puts its compressed bytes: a part file being written.
-public protocol PartOutput: AnyObject {
-  func write(_ bytes: UnsafeRawBufferPointer) throws(PLError)
-}
-
-/// The seam between the lake and a compressor: NDJSON bytes in, a compressed stream out to a
-/// `PartOutput`.
-///
-/// Contract: `write` any number of times, then `finish()` once, which writes the end of the
-/// stream (trailer) to the output. After an error the writer is not used again. The lake's own
-/// implementations are on zlib (`GzipPartWriter`) and libzstd (`ZstdPartWriter`); a faster one
-/// (PLCompress) is swapped in at `PartCompression.makeWriter`, the one place writers are made.
-public protocol PartByteWriter: AnyObject {
-  func write(_ bytes: UnsafeRawBufferPointer) throws(PLError)
-  func finish() throws(PLError)
-}
 
 /// The compression of part files.
 public enum PartCompression: String, CaseIterable, Sendable {
@@ -41,20 +25,19 @@ public enum PartCompression: String, CaseIterable, Sendable {
     if partName.hasSuffix(".gz") { self = .gzip } else if partName.hasSuffix(".zst") { self = .zstd } else { return nil }
   }
 
-  /// A compressor writing to `output`: the one place writers are made.
-  public func makeWriter(to output: any PartOutput) throws(PLError) -> any PartByteWriter {
+  /// A compressor writing to `output`: PLCompress's parallel gzip (libdeflate, one member per
+  /// block, on every core) or libzstd, at their default levels. The one place writers are made.
+  public func makeWriter(to output: any ByteSink) throws(PLError) -> any CompressingWriter {
     switch self {
-    case .gzip: try GzipPartWriter(output: output, name: "part")
-    case .zstd: try ZstdPartWriter(output: output)
+    case .gzip: try CompressionFormat.defaultGzip.writer(to: output)
+    case .zstd: try CompressionFormat.defaultZstd.writer(to: output)
     }
   }
 
-  /// The decompressed bytes of `input`.
+  /// The decompressed bytes of `input` (gzip, multi-member or not, or zstd: told by its first
+  /// bytes); a corrupt or cut stream is `PLError.malformed`.
   public func makeReader(_ input: any ByteStream) throws(PLError) -> any ByteStream {
-    switch self {
-    case .gzip: try GzipInputStream(source: input)
-    case .zstd: try ZstdInputStream(source: input)
-    }
+    DecompressingReader(source: input)
   }
 }
 
@@ -62,13 +45,13 @@ public enum PartCompression: String, CaseIterable, Sendable {
 /// a file the caller named (a temporary, which `LakeCommit` moves into place).
 ///
 /// Holds a 64 KiB line buffer and the compressor's state; nothing else grows with the data.
-public final class PartFile: PartOutput {
+public final class PartFile: ByteSink {
   public let path: String
   public let compression: PartCompression
   let fd: Int32
   let digest: SHA256Digest
   let lines = ByteBuffer(capacity: 1 << 17)
-  var writer: (any PartByteWriter)?
+  var writer: (any CompressingWriter)?
   public private(set) var bytesWritten = 0
   public private(set) var records = 0
   var closed = false
@@ -98,6 +81,7 @@ public final class PartFile: PartOutput {
 
   deinit {
     if !closed {
+      writer?.abort()
       Glibc.close(fd)
       unlink(path)
     }
@@ -119,9 +103,12 @@ public final class PartFile: PartOutput {
 
   func flushLines() throws(PLError) {
     guard lines.count > 0, let writer else { return }
-    try writer.write(UnsafeRawBufferPointer(lines.bytes))
+    try writer.append(UnsafeRawBufferPointer(lines.bytes))
     lines.removeAll()
   }
+
+  /// The file's path, for messages.
+  public var name: String { path }
 
   /// Compressed bytes from the writer: to the file, counted and hashed.
   public func write(_ bytes: UnsafeRawBufferPointer) throws(PLError) {
@@ -148,6 +135,7 @@ public final class PartFile: PartOutput {
   public func discard() {
     guard !closed else { return }
     closed = true
+    writer?.abort()
     writer = nil
     Glibc.close(fd)
     unlink(path)

@@ -1,4 +1,5 @@
 import Foundation
+import PLCompress
 import PLCore
 import PLTestSupport
 import Testing
@@ -45,7 +46,7 @@ struct PartCodecTests {
           f.write(gzip.compress(b''))
           f.write(gzip.compress(b'{"a":2}\\n'))
       """)
-    let reader = try GzipInputStream(source: try FileStream(path: dir.file("multi.gz")))
+    let reader = DecompressingReader(source: try FileStream(path: dir.file("multi.gz")))
     #expect(String(decoding: try reader.readAll(), as: UTF8.self) == "{\"a\":1}\n{\"a\":2}\n")
   }
 

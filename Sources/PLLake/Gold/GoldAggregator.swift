@@ -5,6 +5,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import PLCompress
 import PLCore
 
 /// A silver part as gold's lineage names it.
@@ -185,10 +186,10 @@ public final class GoldAggregator {
           source = MemoryStream(bytes, name: stream.name)
         } else {
           // Inflates past the bound: streamed after all, from the bytes already read.
-          source = try GzipInputStream(source: MemoryStream(compressed, name: stream.name))
+          source = DecompressingReader(source: MemoryStream(compressed, name: stream.name))
         }
       } else {
-        source = try GzipInputStream(source: stream)
+        source = DecompressingReader(source: stream)
       }
     }
     let lines = LineReader(source: source)
