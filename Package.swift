@@ -46,7 +46,9 @@ let package = Package(
     .target(name: "PLCompress", dependencies: ["PLCore", "CPLZlib", "CPLDeflate", "CPLZstd"], swiftSettings: fast),
 
     // One library per stage.
-    .target(name: "PLExtract", dependencies: ["PLCore", "CPLUchardet", "PLArchive", "PLXML"], swiftSettings: fast),
+    .target(name: "PLExtract", dependencies: [
+      "PLCore", "CPLUchardet", "PLArchive", "PLXML", "PLPDF", "CPLPoppler", .product(name: "Yams", package: "Yams"),
+    ], swiftSettings: fast),
     .target(name: "PLLoad", dependencies: [
       "PLCore", "PLDigest", "PLSQLite", "PLPostgres", .product(name: "Yams", package: "Yams"),
     ], swiftSettings: fast),
