@@ -71,6 +71,13 @@ public struct LabReportReader {
       readHeader(line, box: boxes[i], grid: &grid)
       i += 1
     }
+    // Footnotes are printed below their table: their texts join the page's records at its end.
+    for r in records.indices {
+      guard let marker = records[r].meta.first(where: { $0.key == "footnote" })?.value.stringValue,
+        !records[r].meta.contains(where: { $0.key == "footnote_text" }), let text = footnotes[marker]
+      else { continue }
+      records[r].meta.append(Field("footnote_text", .string(text)))
+    }
     return records
   }
 
@@ -96,24 +103,24 @@ public struct LabReportReader {
       return
     }
     let (pairs, unlabelled) = HeaderField.pairs(line)
-    for pair in pairs { set(pair) }
-    if !pairs.isEmpty {
-      grid = HeaderGrid()
-      grid.lastColonLine = (pairs, box)
-      return
-    }
-    // A value under a value of the line above continues it (a second address line).
-    if let (above, aboveBox) = grid.lastColonLine, box.midY - aboveBox.midY < 2.2 * max(box.height, 1) {
-      var matched = false
+    // A value under a value of the colon line above continues it (a second address line).
+    var continued = false
+    var above: [HeaderField] = []
+    if let (fieldsAbove, aboveBox) = grid.lastColonLine, box.midY - aboveBox.midY < 2.2 * max(box.height, 1) {
+      above = fieldsAbove
       for phrase in unlabelled {
-        guard let field = above.first(where: { abs($0.valueX - phrase.box.x1) < 2 }) else { continue }
+        guard let field = fieldsAbove.first(where: { abs($0.valueX - phrase.box.x1) < 2 }) else { continue }
         append(to: field.label, phrase.text.trimmed)
-        matched = true
+        continued = true
       }
-      if matched {
-        grid.lastColonLine = (above, box)
-        return
-      }
+    }
+    for pair in pairs { set(pair) }
+    if !pairs.isEmpty || continued {
+      // The columns of this line's pairs replace those of the line above.
+      let kept = above.filter { old in !pairs.contains { abs($0.valueX - old.valueX) < 2 || abs($0.box.x1 - old.box.x1) < 2 } }
+      grid = HeaderGrid()
+      grid.lastColonLine = (pairs + kept, box)
+      return
     }
     grid.lastColonLine = nil
     if let numbered = Self.numberedTitle(line) {
@@ -193,7 +200,7 @@ public struct LabReportReader {
     let headings = table.columns.map { relabel($0.heading) }
     let analyte = table.analyteColumn
     let samples = table.sampleColumns
-    let headingUnit = table.resultColumn.flatMap { ColumnRole.unit(inHeading: table.columns[$0].heading) }
+    let headingUnit = table.resultColumn.flatMap { ResultColumnRole.unit(inHeading: table.columns[$0].heading) }
     let hasUnitColumn = table.columns.contains { $0.role == .unit }
     var records: [Record] = []
     for (n, row) in table.rows.enumerated() {
@@ -234,7 +241,7 @@ public struct LabReportReader {
             record.append(Field(heading, .string(cells[k])))
           }
           record.append(Field("Result", .string(cells[c])))
-          if let unit = ColumnRole.unit(inHeading: table.columns[c].heading), !hasUnitColumn {
+          if let unit = ResultColumnRole.unit(inHeading: table.columns[c].heading), !hasUnitColumn {
             record.append(Field("Unit", .string(unit)))
           }
           records.append(Record(record, meta: meta + [Field("column", .string(table.columns[c].heading))]))

@@ -11,7 +11,7 @@
 struct ResultsTable {
   struct Column {
     var heading: String
-    var role: ColumnRole?
+    var role: ResultColumnRole?
     var box: LabReportBox
   }
 
@@ -40,7 +40,7 @@ struct ResultsTable {
   /// known heading and columns of no known role (one per sample). Most headings must be known.
   static func heading(_ phrases: [LabReportWord]) -> [Column]? {
     guard phrases.count >= 2 else { return nil }
-    let columns = phrases.map { Column(heading: $0.text.trimmed, role: ColumnRole.of(heading: $0.text), box: $0.box) }
+    let columns = phrases.map { Column(heading: $0.text.trimmed, role: ResultColumnRole.of(heading: $0.text), box: $0.box) }
     let roles = columns.compactMap(\.role)
     guard roles.contains(.analyte), 2 * roles.count >= columns.count else { return nil }
     if roles.contains(.result) { return columns }
