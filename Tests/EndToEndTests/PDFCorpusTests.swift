@@ -63,15 +63,18 @@ struct PDFCorpusTests {
     }
     report += total.row("TOTAL") + "\n"
     for line in unmeasured { report += "not measured: \(line)\n" }
-    for line in misses.prefix(60) { report += "  \(line)\n" }
+    report += PDFScore.sample(misses)
     FileHandle.standardOutput.write(Data(report.utf8))
     #expect(total.observations > 0)
     #expect(total.recall >= 0.99, "recall \(total.found)/\(total.observations)")
     #expect(total.precision >= 0.98, "precision: \(total.invented) of \(total.records) records match no observation")
   }
 
-  /// The same records shaped by `pl-clean --profile lab`: its result records must carry the
-  /// sample id, `analyte_raw`, `result_text`, the printed unit (`unit_raw`) and the LOQ.
+  /// The same records shaped by `pl-clean --profile lab`: its result records should carry the
+  /// sample id, `analyte_raw`, `result_text`, the printed unit (`unit_raw`) and the LOQ. The
+  /// figures are printed per layout; asserted is only that pl-clean takes every record and
+  /// gives one back for each (the profile's own choices, such as which of two sample-id-like
+  /// columns is the sample id, are its tests' to assert).
   @Test(.enabled(if: CorpusRecallTests.corpus != nil, "no corpus"))
   func theLabProfileShapesTheRecordsIntoResults() throws {
     guard let corpus = CorpusRecallTests.corpus else { return }
@@ -96,6 +99,8 @@ struct PDFCorpusTests {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
         return PDFRow(cleaned: object)
       }
+      // Nothing is lost on the way: one record out per result row in (a long table).
+      #expect(rows.count == lines.count, "\(file): \(lines.count) records in, \(rows.count) out of pl-clean")
       var score = PDFScore()
       misses += score.add(observations: truth["observations"] as? [[String: Any]] ?? [], records: rows, file: file)
       byLayout[truth["template"] as? String ?? "?", default: PDFScore()].merge(score)
@@ -107,7 +112,7 @@ struct PDFCorpusTests {
       total.merge(score)
     }
     report += total.row("TOTAL") + "\n"
-    for line in misses.prefix(40) { report += "  \(line)\n" }
+    report += PDFScore.sample(misses)
     FileHandle.standardOutput.write(Data(report.utf8))
     #expect(total.observations > 0)
   }
@@ -288,6 +293,18 @@ struct PDFScore {
     case nil: return printed == nil
     case let want?: return printed.map { abs($0 - want) < 1e-9 } ?? false
     }
+  }
+
+  /// At most four misses of each file, indented, one a line.
+  static func sample(_ misses: [String]) -> String {
+    var perFile: [Substring: Int] = [:]
+    var out = ""
+    for line in misses {
+      let file = line.prefix { $0 != ":" }
+      perFile[file, default: 0] += 1
+      if perFile[file]! <= 4 || (line.contains(": invented ") && perFile[file]! <= 1000 && !out.contains("\(file): invented")) { out += "  \(line)\n" }
+    }
+    return out
   }
 
   static func number(_ text: String) -> Double? {

@@ -147,6 +147,27 @@ import Testing
     #expect(reader.tableCount == 1)
   }
 
+  /// A table continued on the next page without its heading: the page's first full row starts it.
+  @Test func tableContinuingWithoutItsHeading() {
+    let first = L.page(1, [
+      (40, [(50, "Sample ID:"), (150, "S-1")]),
+      (80, [(53, "Analyte"), (238, "Result"), (308, "Unit"), (370, "LOQ")]),
+      (96, [(53, "Moisture"), L.right(302, "6.1"), (308, "g/100 g"), L.right(400, "0.1")]),
+      (800, [(507, "Page 1 of 2")]),
+    ])
+    let second = L.page(2, [
+      (30, [(50, "Test report 123, continued")]),
+      (60, [(53, "Yeasts"), L.right(302, "13"), (308, "cfu/g"), L.right(400, "10")]),
+      (76, [(53, "Moulds"), L.right(302, "< 10"), (308, "cfu/g"), L.right(400, "10")]),
+      (100, [(50, "Approved by:"), (150, "A. Visser")]),
+    ])
+    let (_, records) = Self.read([first, second])
+    #expect(records.map { $0.string("Analyte") } == ["Moisture", "Yeasts", "Moulds"])
+    #expect(records.map { $0.meta("table") } == ["1", "1", "1"])
+    #expect(records.map { $0.meta("row") } == ["1", "2", "3"])
+    #expect(records.map { $0.string("Unit") } == ["g/100 g", "cfu/g", "cfu/g"])
+  }
+
   /// Several samples, each with its own header line and table: each row carries its sample;
   /// a per-row test date stays a column.
   @Test func severalSamplesEachWithItsOwnSection() {

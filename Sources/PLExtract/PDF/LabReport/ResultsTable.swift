@@ -49,6 +49,16 @@ struct ResultsTable {
     return columns
   }
 
+  /// Whether a line reads as a full row of this table: each phrase in a column of its own, at
+  /// least three columns (or all), the analyte's and the result's among them. A table
+  /// continued on a page that does not repeat its heading starts at such a line.
+  func isFullRow(_ phrases: [LabReportWord]) -> Bool {
+    let cols = assign(phrases)
+    let distinct = Set(cols)
+    guard distinct.count == cols.count, distinct.count >= min(3, columns.count), distinct.contains(analyteColumn) else { return false }
+    return resultColumn.map(distinct.contains) ?? true
+  }
+
   /// The column each phrase of a line belongs to.
   func assign(_ phrases: [LabReportWord]) -> [Int] {
     phrases.map { column(for: $0.box) }
@@ -73,8 +83,12 @@ struct ResultsTable {
 
   /// Reads the rows below the heading at `start` in `lines` (phrases already split);
   /// returns the index of the first line after the table.
-  mutating func collect(_ lines: [[LabReportWord]], boxes: [LabReportBox], from start: Int, isFurniture: (Int) -> Bool) -> Int {
-    let headingBox = boxes[start - 1]
+  ///
+  /// `above` stands for the heading line when the table continues on a page without one.
+  mutating func collect(
+    _ lines: [[LabReportWord]], boxes: [LabReportBox], from start: Int, above: LabReportBox? = nil, isFurniture: (Int) -> Bool
+  ) -> Int {
+    let headingBox = above ?? boxes[start - 1]
     var previous = headingBox
     var pitch: Double?
     var section: String?
