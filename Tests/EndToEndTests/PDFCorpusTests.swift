@@ -157,13 +157,28 @@ struct PDFCorpusTests {
 }
 
 extension LabReportPage {
-  /// The page's words with their boxes, as poppler gives them.
+  /// The page's words with their boxes, as poppler gives them, turned so that the page's main
+  /// reading direction runs left to right (a landscape table printed sideways on a portrait
+  /// page reads like an upright one). Words of another direction are left out.
   init(_ page: PDFPage) {
     let size = page.size
-    let words = page.words().map { word in
-      LabReportWord(text: word.text, box: LabReportBox(x1: word.box.x1, y1: word.box.y1, x2: word.box.x2, y2: word.box.y2))
+    let words = page.words()
+    var counts: [PDFOrientation: Int] = [:]
+    for word in words { counts[word.orientation, default: 0] += 1 }
+    let main = counts.max { ($0.value, $0.key == .upright ? 1 : 0) < ($1.value, $1.key == .upright ? 1 : 0) }?.key ?? .upright
+    func turned(_ r: PDFRect) -> LabReportBox {
+      switch main {
+      case .upright: LabReportBox(x1: r.x1, y1: r.y1, x2: r.x2, y2: r.y2)
+      // Read top to bottom, lines following each other right to left.
+      case .down: LabReportBox(x1: r.y1, y1: size.width - r.x2, x2: r.y2, y2: size.width - r.x1)
+      // Read bottom to top, lines following each other left to right.
+      case .up: LabReportBox(x1: size.height - r.y2, y1: r.x1, x2: size.height - r.y1, y2: r.x2)
+      }
     }
-    self.init(number: page.number, width: size.width, height: size.height, words: words)
+    let upright = main == .upright
+    self.init(
+      number: page.number, width: upright ? size.width : size.height, height: upright ? size.height : size.width,
+      words: words.filter { $0.orientation == main }.map { LabReportWord(text: $0.text, box: turned($0.box)) })
   }
 }
 
