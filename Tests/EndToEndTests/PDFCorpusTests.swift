@@ -346,3 +346,44 @@ struct PDFScore {
     return folded.isEmpty ? nil : folded
   }
 }
+
+/// The lab-report reader on the layout fixtures (real PDFs of known content): a group heading
+/// over two columns and a wrapped cell in a ruled table, a section row and a wrapped name in
+/// an unruled one, a table continued on a second page under its repeated heading.
+struct LabReportFixtureTests {
+  static let folder = CorpusRecallTests.repositoryRoot.appendingPathComponent("Tests/Fixtures/pdf/layout")
+
+  static func records(_ name: String) throws -> [Record] {
+    try PDFCorpusTests.read(folder.appendingPathComponent(name).path)
+  }
+
+  static func column(_ records: [Record], _ key: String) -> [String?] {
+    records.map { record in record[key].flatMap { if case .string(let s) = $0 { s } else { nil } } }
+  }
+
+  @Test func ruledTableWithAGroupHeadingAndAWrappedCell() throws {
+    let records = try Self.records("ruled.pdf")
+    #expect(Self.column(records, "Analyte") == ["Moisture", "Protein (N x 6.25), Kjeldahl method", "Fat", "Sodium"])
+    #expect(Self.column(records, "Value") == ["6.1", "84.9", "7.0", "1129"])
+    #expect(Self.column(records, "Unit") == ["g/100 g", "g/100 g", "g/100 g", "mg/kg"])
+    #expect(Self.column(records, "LOQ") == ["0.1", "0.1", "0.1", "1"])
+  }
+
+  @Test func unruledTableWithASectionAndAWrappedName() throws {
+    let records = try Self.records("whitespace.pdf")
+    #expect(Self.column(records, "Parameter") == [
+      "Wasser", "Protein (N x 6,25)", "C12:0 (Laurinsaeure)", "C18:3 n-3 (alpha- Linolensaeure)", "Natrium", "Brennwert",
+    ])
+    #expect(Self.column(records, "Ergebnis") == ["51,1", "1,0", "50,3", "n.n.", "1.129", "1.133"])
+    #expect(Self.column(records, "section") == [nil, nil, "Fettsaeuren", "Fettsaeuren", "Fettsaeuren", "Fettsaeuren"])
+  }
+
+  @Test func tableContinuedUnderItsRepeatedHeading() throws {
+    let records = try Self.records("continued.pdf")
+    #expect(records.count == 60)
+    #expect(Self.column(records, "Determinand") == (1...60).map { String(format: "Analyte %02d", $0) })
+    #expect(records.allSatisfy { $0.meta.first { $0.key == MetaKey.table }?.value == .integer(1) })
+    #expect(records.last?.meta.first { $0.key == MetaKey.row }?.value == .integer(60))
+    #expect(records.allSatisfy { $0["Report No"] == .string("EX-24-001") })
+  }
+}

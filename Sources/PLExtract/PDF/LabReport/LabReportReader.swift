@@ -60,7 +60,9 @@ public struct LabReportReader {
         i += 1
         continue
       }
-      if let columns = ResultsTable.heading(line) {
+      if let columns = ResultsTable.heading(line)
+        ?? ResultsTable.heading(ResultsTable.splitRunTogether(line, words: page.lines[i].words))
+      {
         var table = ResultsTable(columns: columns)
         let end = table.collect(phrases, boxes: boxes, from: i + 1) { furniture.contains($0) }
         records += emit(table, page: page.number, continuing: firstTableOnPage)
