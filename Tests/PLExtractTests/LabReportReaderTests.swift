@@ -58,6 +58,8 @@ import Testing
       (54, [(132, "Postbus 118"), (305, "Lab sample no.:"), (390, "NLA-S24-05511")]),
       (68, [(50, "Client ref.:"), (132, "PD-ORD-0118"), (305, "Lot / batch:"), (390, "L24054C")]),
       (82, [(305, "Date of issue:"), (390, "01 Mar 2024")]),
+      (96, [(50, "Sampling: by the client.")]),
+      (106, [(50, "Results")]),
       (120, [(53, "Analyte"), (238, "Result"), (308, "Unit"), (370, "LOQ"), (418, "Method")]),
       (136, [(53, "Moisture*"), L.right(302, "6.1"), (308, "g/100 g"), L.right(415, "0.1"), (418, "SOP-CH-004")]),
       (152, [(53, "Total viable count"), L.right(302, "1.1E+04"), (308, "cfu/g"), L.right(415, "10"), (418, "ISO 4833-1")]),
@@ -73,7 +75,8 @@ import Testing
     #expect(records[0].meta("footnote") == "*")
     #expect(records.map { $0.string("Result") } == ["6.1", "1.1E+04", "Not detected in 25 g"])
     #expect(records.map { $0.string("Unit") } == ["g/100 g", "cfu/g", "/25 g"])
-    #expect(reader.fields.map(\.label) == ["Client", "Sample ID", "Lab sample no.", "Client ref.", "Lot / batch", "Date of issue"])
+    #expect(reader.fields.map(\.label) == ["Client", "Sample ID", "Lab sample no.", "Client ref.", "Lot / batch", "Date of issue", "Sampling"])
+    #expect(records[0].string("Sampling") == "by the client.")
   }
 
   /// A certificate of analysis: the header in a colon-less grid (no records of its own), a
