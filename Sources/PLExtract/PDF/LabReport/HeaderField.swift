@@ -99,7 +99,8 @@ struct HeaderField: Equatable, Sendable {
         continue
       }
       if let (label, value) = splitInline(text) {
-        out.append(HeaderField(label: label, value: value, box: phrase.box))
+        // The value's own start is not known inside the phrase: no line below continues it.
+        out.append(HeaderField(label: label, value: value, box: phrase.box, valueX: .infinity))
       } else {
         unlabelled.append(phrase)
       }

@@ -6,8 +6,9 @@ import PLCore
 /// dates…), one or more results tables, and footnotes. The reader keeps the header fields seen
 /// so far (`fields`), finds each results table by its heading line (`ResultsTable`), and turns
 /// every row into a record: the sample's identity (`sample_id`, `lab_sample_id`, when the
-/// header names them), the header fields under their printed labels, the row's `section`, then
-/// the row's cells under their printed headings. Values stay as printed (`<0.05`, `n.d.`,
+/// header names them), the row's `section`, the row's cells under their printed headings, then
+/// the header fields under their printed labels (after the cells, so that a header label that
+/// reads like a column heading, `Quantity` or `Description`, is not taken for the table's). Values stay as printed (`<0.05`, `n.d.`,
 /// `1,25`); pl-clean interprets them. `_pl` gives the source, page, table and row (both from
 /// 1), the row's box in points (`[x1, y1, x2, y2]`, top-left origin) and a footnote marker split
 /// off the analyte's name.
@@ -33,7 +34,7 @@ public struct LabReportReader {
   public private(set) var footnotes: [String: String] = [:]
 
   /// The last results table: its heading, number, rows so far, page, and the sample it was for.
-  private var last: (signature: String, index: Int, rows: Int, page: Int, sample: String?, section: String?)?
+  private var last: (columns: [ResultsTable.Column], index: Int, rows: Int, page: Int, sample: String?, section: String?)?
   private var relabels: [String: String]
 
   public init(source: String, options: LabReportOptions = LabReportOptions()) {
@@ -59,7 +60,9 @@ public struct LabReportReader {
         i += 1
         continue
       }
-      if let columns = ResultsTable.heading(line) {
+      if let columns = ResultsTable.heading(line)
+        ?? ResultsTable.heading(ResultsTable.splitRunTogether(line, words: page.lines[i].words))
+      {
         var table = ResultsTable(columns: columns)
         let end = table.collect(phrases, boxes: boxes, from: i + 1) { furniture.contains($0) }
         records += emit(table, page: page.number, continuing: firstTableOnPage)
@@ -68,8 +71,30 @@ public struct LabReportReader {
         i = end
         continue
       }
+      // A table of the previous page continuing without its heading.
+      // (A line of `Label: value` pairs is the page's header, not a row.)
+      if firstTableOnPage, let last, last.page == page.number - 1, ResultsTable(columns: last.columns).isFullRow(line),
+        HeaderField.pairs(line).pairs.isEmpty
+      {
+        var table = ResultsTable(columns: last.columns)
+        let b = boxes[i]
+        let above = LabReportBox(x1: b.x1, y1: b.y1 - 1.5 * b.height, x2: b.x2, y2: b.y2 - 1.5 * b.height)
+        let end = max(i + 1, table.collect(phrases, boxes: boxes, from: i, above: above) { furniture.contains($0) })
+        records += emit(table, page: page.number, continuing: true)
+        firstTableOnPage = false
+        grid = HeaderGrid()
+        i = end
+        continue
+      }
       readHeader(line, box: boxes[i], grid: &grid)
       i += 1
+    }
+    // Footnotes are printed below their table: their texts join the page's records at its end.
+    for r in records.indices {
+      guard let marker = records[r].meta.first(where: { $0.key == "footnote" })?.value.stringValue,
+        !records[r].meta.contains(where: { $0.key == "footnote_text" }), let text = footnotes[marker]
+      else { continue }
+      records[r].meta.append(Field("footnote_text", .string(text)))
     }
     return records
   }
@@ -96,24 +121,24 @@ public struct LabReportReader {
       return
     }
     let (pairs, unlabelled) = HeaderField.pairs(line)
-    for pair in pairs { set(pair) }
-    if !pairs.isEmpty {
-      grid = HeaderGrid()
-      grid.lastColonLine = (pairs, box)
-      return
-    }
-    // A value under a value of the line above continues it (a second address line).
-    if let (above, aboveBox) = grid.lastColonLine, box.midY - aboveBox.midY < 2.2 * max(box.height, 1) {
-      var matched = false
+    // A value under a value of the colon line above continues it (a second address line).
+    var continued = false
+    var above: [HeaderField] = []
+    if let (fieldsAbove, aboveBox) = grid.lastColonLine, box.midY - aboveBox.midY < 2.2 * max(box.height, 1) {
+      above = fieldsAbove
       for phrase in unlabelled {
-        guard let field = above.first(where: { abs($0.valueX - phrase.box.x1) < 2 }) else { continue }
+        guard let field = fieldsAbove.first(where: { abs($0.valueX - phrase.box.x1) < 2 }) else { continue }
         append(to: field.label, phrase.text.trimmed)
-        matched = true
+        continued = true
       }
-      if matched {
-        grid.lastColonLine = (above, box)
-        return
-      }
+    }
+    for pair in pairs { set(pair) }
+    if !pairs.isEmpty || continued {
+      // The columns of this line's pairs replace those of the line above.
+      let kept = above.filter { old in !pairs.contains { abs($0.valueX - old.valueX) < 2 || abs($0.box.x1 - old.box.x1) < 2 } }
+      grid = HeaderGrid()
+      grid.lastColonLine = (pairs + kept, box)
+      return
     }
     grid.lastColonLine = nil
     if let numbered = Self.numberedTitle(line) {
@@ -182,7 +207,9 @@ public struct LabReportReader {
     var index: Int
     var rowBase = 0
     var section: String?
-    if continuing, let last, last.signature == table.signature, last.page == page - 1, last.sample == sample {
+    if continuing, let last, ResultsTable(columns: last.columns).signature == table.signature, last.page == page - 1,
+      last.sample == sample
+    {
       index = last.index
       rowBase = last.rows
       section = last.section
@@ -193,7 +220,7 @@ public struct LabReportReader {
     let headings = table.columns.map { relabel($0.heading) }
     let analyte = table.analyteColumn
     let samples = table.sampleColumns
-    let headingUnit = table.resultColumn.flatMap { ColumnRole.unit(inHeading: table.columns[$0].heading) }
+    let headingUnit = table.resultColumn.flatMap { ResultColumnRole.unit(inHeading: table.columns[$0].heading) }
     let hasUnitColumn = table.columns.contains { $0.role == .unit }
     var records: [Record] = []
     for (n, row) in table.rows.enumerated() {
@@ -221,27 +248,27 @@ public struct LabReportReader {
       if samples.isEmpty {
         if let sample { base.append(Field("sample_id", .string(sample))) }
         if let lab { base.append(Field("lab_sample_id", .string(lab))) }
-        var record = base + head + sectionField
+        var record = base + sectionField
         for (c, heading) in headings.enumerated() { record.append(Field(heading, .string(cells[c]))) }
         if let headingUnit, !hasUnitColumn { record.append(Field("Unit", .string(headingUnit))) }
-        records.append(Record(record, meta: meta))
+        records.append(Record(record + head, meta: meta))
       } else {
         for c in samples {
           var record: [Field] = [Field("sample_id", .string(table.columns[c].heading))]
           if let lab { record.append(Field("lab_sample_id", .string(lab))) }
-          record += head + sectionField
+          record += sectionField
           for (k, heading) in headings.enumerated() where !samples.contains(k) {
             record.append(Field(heading, .string(cells[k])))
           }
           record.append(Field("Result", .string(cells[c])))
-          if let unit = ColumnRole.unit(inHeading: table.columns[c].heading), !hasUnitColumn {
+          if let unit = ResultColumnRole.unit(inHeading: table.columns[c].heading), !hasUnitColumn {
             record.append(Field("Unit", .string(unit)))
           }
-          records.append(Record(record, meta: meta + [Field("column", .string(table.columns[c].heading))]))
+          records.append(Record(record + head, meta: meta + [Field("column", .string(table.columns[c].heading))]))
         }
       }
     }
-    last = (table.signature, index, rowBase + table.rows.count, page, sample, section)
+    last = (table.columns, index, rowBase + table.rows.count, page, sample, section)
     return records
   }
 

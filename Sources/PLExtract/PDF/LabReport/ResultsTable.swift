@@ -11,7 +11,7 @@
 struct ResultsTable {
   struct Column {
     var heading: String
-    var role: ColumnRole?
+    var role: ResultColumnRole?
     var box: LabReportBox
   }
 
@@ -40,13 +40,66 @@ struct ResultsTable {
   /// known heading and columns of no known role (one per sample). Most headings must be known.
   static func heading(_ phrases: [LabReportWord]) -> [Column]? {
     guard phrases.count >= 2 else { return nil }
-    let columns = phrases.map { Column(heading: $0.text.trimmed, role: ColumnRole.of(heading: $0.text), box: $0.box) }
+    let columns = phrases.map { Column(heading: $0.text.trimmed, role: ResultColumnRole.of(heading: $0.text), box: $0.box) }
     let roles = columns.compactMap(\.role)
     guard roles.contains(.analyte), 2 * roles.count >= columns.count else { return nil }
     if roles.contains(.result) { return columns }
+    // One column per sample: the other headings must read as samples (`S24-001`, `Sample A`).
     let others = roles.filter { $0 != .analyte }
-    guard !others.isEmpty, roles.count < columns.count else { return nil }
+    guard !others.isEmpty, roles.count < columns.count,
+      columns.filter({ $0.role == nil }).allSatisfy({ Self.namesSample($0.heading) })
+    else { return nil }
     return columns
+  }
+
+  /// `S24-00776`, `Sample 2`, `Probe A`, `Lot 2404101`: a heading naming a sample.
+  static func namesSample(_ heading: String) -> Bool {
+    if heading.contains(where: \.isNumber) { return true }
+    let words = Set(LabText.words(heading).map(String.init))
+    return !words.isDisjoint(with: HeaderField.sampleWords) || !words.isDisjoint(with: HeaderField.lotWords)
+  }
+
+  /// The phrases of a heading line with phrases that run two headings together
+  /// (`Ergebnis Einheit`, printed close) split into known headings, from the line's words.
+  /// A phrase whose words do not all fall into known headings is kept whole.
+  static func splitRunTogether(_ phrases: [LabReportWord], words: [LabReportWord]) -> [LabReportWord] {
+    var out: [LabReportWord] = []
+    for phrase in phrases {
+      let inside = words.filter { $0.box.x1 >= phrase.box.x1 - 0.5 && $0.box.x2 <= phrase.box.x2 + 0.5 }.sorted { $0.box.x1 < $1.box.x1 }
+      guard ResultColumnRole.of(heading: phrase.text) == nil, inside.count >= 2 else {
+        out.append(phrase)
+        continue
+      }
+      var parts: [LabReportWord] = []
+      var i = 0
+      while i < inside.count {
+        // The longest run of words from i that is a known heading.
+        var found: Int?
+        for j in stride(from: inside.count, to: i, by: -1) {
+          let text = inside[i..<j].map(\.text).joined(separator: " ")
+          if ResultColumnRole.of(heading: text) != nil || (j - i == 1 && isUnitLine(text) && !parts.isEmpty) {
+            found = j
+            break
+          }
+        }
+        guard let j = found else { break }
+        let box = inside[i..<j].dropFirst().reduce(inside[i].box) { $0.union($1.box) }
+        parts.append(LabReportWord(text: inside[i..<j].map(\.text).joined(separator: " "), box: box))
+        i = j
+      }
+      if i == inside.count, parts.count >= 2 { out += parts } else { out.append(phrase) }
+    }
+    return out
+  }
+
+  /// Whether a line reads as a full row of this table: each phrase in a column of its own, at
+  /// least three columns (or all), the analyte's and the result's among them. A table
+  /// continued on a page that does not repeat its heading starts at such a line.
+  func isFullRow(_ phrases: [LabReportWord]) -> Bool {
+    let cols = assign(phrases)
+    let distinct = Set(cols)
+    guard distinct.count == cols.count, distinct.count >= min(3, columns.count), distinct.contains(analyteColumn) else { return false }
+    return resultColumn.map(distinct.contains) ?? true
   }
 
   /// The column each phrase of a line belongs to.
@@ -73,8 +126,12 @@ struct ResultsTable {
 
   /// Reads the rows below the heading at `start` in `lines` (phrases already split);
   /// returns the index of the first line after the table.
-  mutating func collect(_ lines: [[LabReportWord]], boxes: [LabReportBox], from start: Int, isFurniture: (Int) -> Bool) -> Int {
-    let headingBox = boxes[start - 1]
+  ///
+  /// `above` stands for the heading line when the table continues on a page without one.
+  mutating func collect(
+    _ lines: [[LabReportWord]], boxes: [LabReportBox], from start: Int, above: LabReportBox? = nil, isFurniture: (Int) -> Bool
+  ) -> Int {
+    let headingBox = above ?? boxes[start - 1]
     var previous = headingBox
     var pitch: Double?
     var section: String?
@@ -92,12 +149,10 @@ struct ResultsTable {
       let limit = 1.6 * (pitch ?? 1.6 * max(lineHeight, headingBox.height))
       if distance > limit { break }
       let close = distance < 0.75 * (pitch ?? 1.6 * lineHeight)
-      // A heading printed on two lines (`Result` over `(mg/100 g)`).
-      if close, rows.isEmpty, phrases.allSatisfy({ Self.isUnitLine($0.text) }) {
-        for (phrase, c) in zip(phrases, assign(phrases)) {
-          columns[c].heading += " " + phrase.text.trimmed
-          columns[c].box = columns[c].box.union(phrase.box)
-        }
+      // A heading printed on two lines: `Result` over `(mg/100 g)`, or a group heading over
+      // its columns (`Result` over `Value | Unit`).
+      if rows.isEmpty, Self.isSubheading(phrases), distance < 2 * max(lineHeight, headingBox.height) {
+        addSubheading(phrases)
         previous = box
         j += 1
         continue
@@ -120,8 +175,10 @@ struct ResultsTable {
         j += 1
         continue
       }
-      // A continuation of the row above: set closer than rows are apart.
-      if close, !rows.isEmpty {
+      // A continuation of the row above: set closer than rows are apart, or the cell above is
+      // visibly unfinished (an open bracket, a trailing hyphen or comma) or this one starts in
+      // lower case.
+      if !rows.isEmpty, close || (Set(assign(phrases)) == [analyteColumn] && (Self.isUnfinished(rows[rows.count - 1].cells[analyteColumn]) || phrases[0].text.first?.isLowercase == true)) {
         for (phrase, c) in zip(phrases, assign(phrases)) {
           let old = rows[rows.count - 1].cells[c]
           rows[rows.count - 1].cells[c] = old.isEmpty ? phrase.text.trimmed : old + " " + phrase.text.trimmed
@@ -155,5 +212,37 @@ struct ResultsTable {
     let t = text.trimmed
     if let first = t.first, let last = t.last, (first == "(" && last == ")") || (first == "[" && last == "]") { return true }
     return LabText.looksLikeUnit(t)
+  }
+
+  /// A second heading line: every phrase a known heading, a unit or a bracket.
+  static func isSubheading(_ phrases: [LabReportWord]) -> Bool {
+    !phrases.isEmpty && phrases.allSatisfy { ResultColumnRole.of(heading: $0.text) != nil || isUnitLine($0.text) }
+  }
+
+  /// Puts a second heading line under the first: one phrase under a heading completes it
+  /// (`Result (mg/100 g)`); several under one heading split it into as many columns, each
+  /// named and given a role by its own phrase (`Result` over `Value | Unit`).
+  mutating func addSubheading(_ phrases: [LabReportWord]) {
+    var under: [Int: [LabReportWord]] = [:]
+    for phrase in phrases { under[column(for: phrase.box), default: []].append(phrase) }
+    for c in under.keys.sorted(by: >) {
+      let parts = under[c]!.sorted { $0.box.x1 < $1.box.x1 }
+      if parts.count == 1 {
+        columns[c].heading += " " + parts[0].text.trimmed
+        if columns[c].role == nil { columns[c].role = ResultColumnRole.of(heading: parts[0].text) }
+        continue
+      }
+      let parent = columns[c]
+      let split = parts.map { part in
+        Column(heading: part.text.trimmed, role: ResultColumnRole.of(heading: part.text) ?? parent.role, box: part.box)
+      }
+      columns.replaceSubrange(c...c, with: split)
+    }
+  }
+
+  /// `Protein (N x 6.25),`, `C18:3 n-3 (alpha-`: a cell whose text goes on below.
+  static func isUnfinished(_ text: String) -> Bool {
+    let opened = text.filter { $0 == "(" }.count, closed = text.filter { $0 == ")" }.count
+    return opened > closed || text.hasSuffix("-") || text.hasSuffix(",")
   }
 }

@@ -6,11 +6,11 @@
 /// heading and a result heading (or sample columns); the roles then say which cell of a row is
 /// the analyte, the result, the unit. Headings compare folded (`LabText.fold`) and without a
 /// trailing bracket, which may hold the unit of the column (`Result (mg/100 g)`).
-enum ColumnRole: String, Sendable {
+public enum ResultColumnRole: String, Sendable {
   case analyte, result, unit, loq, lod, method, specification, date, uncertainty, comment, position
 
   /// The role of a heading, or nil when the lexicon does not know it.
-  static func of(heading: String) -> ColumnRole? {
+  public static func of(heading: String) -> ResultColumnRole? {
     let folded = LabText.fold(heading)
     if let role = terms[folded] { return role }
     let (name, bracket) = LabText.splitTrailingBracket(heading)
@@ -19,7 +19,7 @@ enum ColumnRole: String, Sendable {
   }
 
   /// The unit a heading carries in a trailing bracket (`Result (mg/100 g)` → `mg/100 g`).
-  static func unit(inHeading heading: String) -> String? {
+  public static func unit(inHeading heading: String) -> String? {
     let (_, bracket) = LabText.splitTrailingBracket(heading)
     guard let bracket else { return nil }
     var inner = bracket
@@ -27,7 +27,7 @@ enum ColumnRole: String, Sendable {
     return LabText.looksLikeUnit(inner) ? inner : nil
   }
 
-  private static let lexicon: [(ColumnRole, [String])] = [
+  private static let lexicon: [(ResultColumnRole, [String])] = [
     (.analyte, [
       // en
       "parameter", "parameters", "analyte", "analytes", "test", "tests", "test item", "test parameter", "tested parameter",
@@ -95,8 +95,8 @@ enum ColumnRole: String, Sendable {
     (.position, ["no", "nr", "pos", "position", "item", "lfd nr", "n"]),
   ]
 
-  private static let terms: [String: ColumnRole] = {
-    var map: [String: ColumnRole] = [:]
+  private static let terms: [String: ResultColumnRole] = {
+    var map: [String: ResultColumnRole] = [:]
     for (role, words) in lexicon {
       for word in words where map[word] == nil { map[word] = role }
     }
