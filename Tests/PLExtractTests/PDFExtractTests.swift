@@ -149,4 +149,34 @@ import Testing
     #expect(error?.exitStatus == .usage)
     #expect(error?.description == "\(csv): not a PDF, and --mode tables reads only PDFs (the other modes read every format)")
   }
+
+  @Test func tablesModeGivesOneRecordPerTableAndJoinsAContinuedOne() throws {
+    let (records, _) = try run(plan([Self.fixture("report.pdf")], mode: .tables))
+    let results = try #require(records.first { $0.meta[key: "pages"] == .array([.integer(1), .integer(2)]) })
+    guard case .array(let rows)? = results["rows"] else { Issue.record("no rows"); return }
+    #expect(results["header_rows"] == .integer(1))
+    // The heading printed again on page 2 is not a row.
+    let heading: JSONValue = .array(["Analyte", "Result", "Unit", "LOQ", "Method"].map { .string($0) })
+    #expect(rows.first == heading)
+    #expect(rows.dropFirst().allSatisfy { $0 != heading })
+    #expect(rows.count == 19)
+    #expect(results.meta.map(\.key) == ["source", "page", "pages", "table", "bbox", "quality", "kind"])
+  }
+
+  @Test func tablesUnderTheMinimumQualityAreSetAsideNotEmitted() throws {
+    let dir = try TemporaryDirectory()
+    let rejects = dir.file("low.ndjson")
+    let (records, observer) = try run(plan([Self.fixture("sparse.pdf")], mode: .tables) { $0.pdf.rejectsPath = rejects })
+    #expect(records.isEmpty)
+    #expect(observer.warnings == ["\(Self.fixture("sparse.pdf")): page 1: table 1: quality 0.6 under --min-quality 0.7: not emitted as data"])
+    let written = try String(contentsOfFile: rejects, encoding: .utf8).split(separator: "\n")
+    #expect(written.count == 1)
+    #expect(written.first?.contains(#""errors":[{"rule":"min-quality","code":"low_quality_table""#) == true)
+    // Without a rejects file none may be set aside: the quality gate fails after reading.
+    let gate = plError { _ = try run(plan([Self.fixture("sparse.pdf")], mode: .tables)) }
+    #expect(gate?.exitStatus == .qualityGate)
+    // A lower minimum keeps it.
+    let (kept, _) = try run(plan([Self.fixture("sparse.pdf")], mode: .tables) { $0.pdf.minQuality = 0.5 })
+    #expect(kept.count == 1)
+  }
 }

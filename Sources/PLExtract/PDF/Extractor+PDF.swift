@@ -78,7 +78,8 @@ extension Extractor {
     case .records, .fields:
       return PDFLabReport(source: source, template: plan.pdf.template, fieldsOnly: mode == .fields)
     case .tables:
-      throw .usage("--mode tables: this build has no table finder yet")
+      let gate = PDFQualityGate(minQuality: plan.pdf.minQuality, rejects: pdfRejects) { [weak observer] in observer?.warning($0) }
+      return PDFTables(source: source, template: plan.pdf.template, gate: gate)
     }
   }
 }

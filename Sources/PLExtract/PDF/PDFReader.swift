@@ -128,13 +128,13 @@ final class PDFReader: RecordSource {
 final class PDFTextLines: PDFPageHandler {
   func read(_ page: PDFPage) throws(PLError) -> [Record] {
     var records: [Record] = []
-    for (number, line) in PDFLabReport.labReportPage(page).lines.enumerated() {
+    for (number, line) in page.lines().enumerated() {
       let box = line.box
       records.append(Record(
         [
           Field("page", .integer(page.number)), Field("x", PDFNumbers.points(box.x1)), Field("y", PDFNumbers.points(box.y1)),
           Field("width", PDFNumbers.points(box.width)), Field("height", PDFNumbers.points(box.height)),
-          Field("text", .string(line.words.map(\.text).joined(separator: " "))),
+          Field("text", .string(line.text)),
         ],
         meta: [Field(MetaKey.page, .integer(page.number)), Field(MetaKey.line, .integer(number + 1))]))
     }

@@ -1,4 +1,5 @@
 import PLCore
+import PLPDF
 import Yams
 
 /// A lab's report layout, pinned for when detection gets it wrong (`--template FILE`).
@@ -82,6 +83,16 @@ public struct PDFTemplate: Equatable, Sendable {
       throw .config(source: source, message: "not YAML: \(error)")
     }
     return try TemplateBuilder(source: source).build(root)
+  }
+}
+
+extension PDFTemplate {
+  /// What the table finder is told: the area, the boundaries between the columns (each
+  /// column's left edge but the first), the header rows.
+  var tableOptions: PDFTableOptions {
+    PDFTableOptions(
+      area: area.map { PDFRect(x1: $0.x1, y1: $0.y1, x2: $0.x2, y2: $0.y2) },
+      columns: columns.count > 1 ? Array(columns.dropFirst()) : nil, headerRows: headerRows)
   }
 }
 

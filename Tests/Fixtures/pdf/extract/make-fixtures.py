@@ -11,6 +11,7 @@ are what this script writes.
   scan.pdf         one page that is an image only (a scanned report: no text layer)
   mixed-scan.pdf   page 1 text, page 2 an image only
   blank.pdf        one page with nothing on it
+  sparse.pdf       a ruled form, mostly empty cells: a table of low quality (--min-quality)
   encrypted.pdf    report.pdf's content, encrypted (user password "s3cret")
   damaged.pdf      report.pdf with its cross-reference table and trailer overwritten
   truncated.pdf    the first 60 % of report.pdf
@@ -54,6 +55,10 @@ ROWS = [
     ("Dietary fibre", "0.8", "g/100 g", "0.2", "AOAC 2011.25"),
     ("Salt", "0.10", "g/100 g", "0.01", "calc. from Na"),
     ("Calcium", "120", "mg/100 g", "1", "ICP-OES"),
+    ("Potassium", "145", "mg/100 g", "1", "ICP-OES"),
+    ("Phosphorus", "48", "mg/100 g", "1", "ICP-OES"),
+    ("Iron", "0.30", "mg/100 g", "0.05", "ICP-OES"),
+    ("Vitamin A", "n.d.", "µg/100 g", "20", "HPLC-UV"),
     ("Vitamin D2", "<0.5", "µg/100 g", "0.5", "LC-MS/MS"),
     ("Riboflavin", "0.21", "mg/100 g", "0.02", "HPLC-FLD"),
     ("Vitamin B12", "0.38", "µg/100 g", "0.05", "LC-MS/MS"),
@@ -61,7 +66,7 @@ ROWS = [
     ("Yeasts and moulds", "< 10", "cfu/g", "10", "ISO 21527-1"),
     ("Enterobacteriaceae", "n.d.", "cfu/g", "10", "ISO 21528-2"),
 ]
-FIRST_PAGE_ROWS = 9
+FIRST_PAGE_ROWS = 15
 
 
 def header_block(c, top):
@@ -81,14 +86,14 @@ def header_block(c, top):
     return y - 6 * mm
 
 
-def ruled_table(c, top, rows):
+def ruled_table(c, top, rows, columns=COLUMNS, widths=WIDTHS):
     """Draws the header row and `rows` in a grid; returns the y below it."""
     row_h = 7 * mm
     x0 = 20 * mm
     xs = [x0]
-    for w in WIDTHS:
+    for w in widths:
         xs.append(xs[-1] + w)
-    all_rows = [COLUMNS] + list(rows)
+    all_rows = [columns] + list(rows)
     y = top
     c.setLineWidth(0.6)
     c.setStrokeColor(colors.black)
@@ -181,6 +186,16 @@ def mixed(c):
     c.showPage()
 
 
+def sparse(c):
+    """A ruled form, mostly empty: a table the finder scores under 0.7."""
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(20 * mm, HEIGHT - 25 * mm, "Sample receipt checklist")
+    rows = [(name, "", "", "", "") for name in ("Seal intact", "Temperature", "Label legible", "Quantity", "Container")]
+    ruled_table(c, HEIGHT - 35 * mm, rows, columns=("Check", "Yes", "No", "Initials", "Remark"),
+                widths=[50 * mm, 20 * mm, 20 * mm, 30 * mm, 50 * mm])
+    c.showPage()
+
+
 def blank(c):
     c.showPage()
 
@@ -203,6 +218,7 @@ def main():
     write("scan.pdf", scan)
     write("mixed-scan.pdf", mixed)
     write("blank.pdf", blank)
+    write("sparse.pdf", sparse)
     write("encrypted.pdf", report_pages, encrypt=pdfencrypt.StandardEncryption("s3cret", ownerPassword="owner-pw", strength=128))
     # Damaged: garbage cross-reference offsets, a broken trailer keyword, startxref past the end.
     xref = report.rindex(b"\nxref") + 1
