@@ -47,7 +47,8 @@ public enum ResultColumnRole: String, Sendable {
     ]),
     (.result, [
       "result", "results", "value", "found", "content", "level", "concentration", "test result", "analytical result",
-      "result found", "reported value", "measured value", "amount",
+      "result found", "reported value", "measured value", "amount", "value found", "mean", "average", "mean value",
+      "mittelwert", "moyenne", "gemiddelde", "media", "promedio",
       "ergebnis", "ergebnisse", "befund", "messwert", "wert", "gehalt", "prufergebnis", "pruefergebnis", "analysenergebnis",
       "resultat", "resultats", "valeur", "teneur", "valeur mesuree",
       "resultaat", "resultaten", "uitslag", "waarde", "gehalte",

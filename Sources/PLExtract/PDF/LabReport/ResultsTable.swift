@@ -39,7 +39,8 @@ struct ResultsTable {
   /// A table heading: an analyte heading and a result heading, or an analyte heading, another
   /// known heading and columns of no known role (one per sample). Most headings must be known.
   static func heading(_ phrases: [LabReportWord]) -> [Column]? {
-    guard phrases.count >= 2 else { return nil }
+    // A phrase ending in a colon is a label of a header block, not a column heading.
+    guard phrases.count >= 2, !phrases.contains(where: { $0.text.trimmed.hasSuffix(":") }) else { return nil }
     let columns = phrases.map { Column(heading: $0.text.trimmed, role: ResultColumnRole.of(heading: $0.text), box: $0.box) }
     let roles = columns.compactMap(\.role)
     guard roles.contains(.analyte), 2 * roles.count >= columns.count else { return nil }
@@ -146,7 +147,8 @@ struct ResultsTable {
       if isFurniture(j) || Self.heading(phrases) != nil { break }
       let distance = box.midY - previous.midY
       let lineHeight = max(box.height, 1)
-      let limit = 1.6 * (pitch ?? 1.6 * max(lineHeight, headingBox.height))
+      // Before the first row the distance is the heading's (rules, a double line): up to three lines.
+      let limit = pitch.map { 1.6 * $0 } ?? 3 * max(lineHeight, headingBox.height)
       if distance > limit { break }
       let close = distance < 0.75 * (pitch ?? 1.6 * lineHeight)
       // A heading printed on two lines: `Result` over `(mg/100 g)`, or a group heading over
@@ -189,7 +191,8 @@ struct ResultsTable {
         continue
       }
       // A section heading: one phrase within the first column, a row following it.
-      if phrases.count == 1, phrases[0].box.x2 < secondColumnStart, j + 1 < lines.count, isRow(lines[j + 1]),
+      let short = phrases.count == 1 && (phrases[0].box.x2 < secondColumnStart || phrases[0].text.split(separator: " ").count <= 6)
+      if short, phrases[0].box.x1 < secondColumnStart, j + 1 < lines.count, isRow(lines[j + 1]),
         boxes[j + 1].midY - box.midY <= limit
       {
         if let pitch, boxes[j + 1].midY - box.midY < 0.75 * pitch {
