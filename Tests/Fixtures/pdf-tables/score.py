@@ -20,7 +20,8 @@ both must reproduce):
   tables.
 * precision = correct / extracted, recall = correct / expected,
   F1 = 2 * correct / (extracted + expected). The overall figure sums correct, extracted and
-  expected over all PDFs (micro average).
+  expected over all PDFs (micro average, so a long table weighs by its size); the mean of the
+  per-PDF F1 (macro average, each PDF alike) is given beside it.
 
     score.py --self-test
     score.py PREDICTIONS_DIR [FIXTURES_DIR]   (PREDICTIONS_DIR/NAME.json: [[[cell, ...], ...], ...])
@@ -108,15 +109,18 @@ def main(args):
     preds = args[0]
     folder = args[1] if len(args) > 1 else HERE
     tc = te = tx = 0
+    per = []
     for name, expected in fixtures(folder):
         path = os.path.join(preds, name + ".json")
         predicted = json.load(open(path)) if os.path.exists(path) else []
         c, x, e = score_file(expected, predicted)
         tc, tx, te = tc + c, tx + x, te + e
+        per.append(f1(c, x, e))
         print(f"{name:32} F1 {f1(c, x, e):.3f}  (correct {c}, extracted {x}, expected {e})")
     p = tc / tx if tx else 0.0
     r = tc / te if te else 0.0
-    print(f"{'OVERALL':32} F1 {f1(tc, tx, te):.3f}  precision {p:.3f} recall {r:.3f}")
+    print(f"{'OVERALL':32} F1 {f1(tc, tx, te):.3f}  precision {p:.3f} recall {r:.3f}"
+          f"  mean per-PDF F1 {sum(per) / len(per) if per else 0.0:.3f}")
 
 
 if __name__ == "__main__":
