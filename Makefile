@@ -99,6 +99,10 @@ bench-clean: deps
 bench-validate: deps
 	bash bench/validate.sh
 
+# pl-extract --mode tables against pdfplumber and camelot: cell-level F1 on the table fixtures, and pages per second.
+bench-pdf: deps
+	bash bench/pdf.sh
+
 clean:
 	$(SWIFT) package clean
 	rm -rf demo
