@@ -145,6 +145,9 @@ def pl_extract(files):
     if status != 0:
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         print(f"pl-extract exited {status}: {err[-1] if err else ''}", file=sys.stderr)
+    if not any(tables.values()):  # a run that read nothing has no speed to compare
+        print("pl-extract: no table from any file; its speed is not reported", file=sys.stderr)
+        best = None
     return best, tables, status
 
 fx = [(name, rows) for name, rows in score.fixtures(fixtures)]
@@ -191,10 +194,11 @@ for tool, (c, x, e), per, secs, failed, co in results:
     rate = fx_pages / secs if secs else 0.0
     crate = co_pages / co if co else 0.0
     ratio = ""
-    if tool != "pl-extract":
-        a = (fx_pages / ours[3]) / rate if rate and ours[3] else 0.0
+    if tool != "pl-extract" and ours[3]:
+        a = (fx_pages / ours[3]) / rate if rate else 0.0
         ratio = f"{a:.0f} / {((co_pages / ours[5]) / crate):.0f}" if (crate and ours[5]) else f"{a:.0f}"
     mean = sum(per.values()) / len(per) if per else 0.0
-    print(f"{tool:17}{score.f1(c, x, e):7.3f}{p:7.3f}{r:7.3f}{mean:9.3f}{rate:15.1f}{(f'{crate:.1f}' if co else '-'):>16}{ratio:>24}")
+    print(f"{tool:17}{score.f1(c, x, e):7.3f}{p:7.3f}{r:7.3f}{mean:9.3f}{(f'{rate:.1f}' if secs else '-'):>15}"
+          f"{(f'{crate:.1f}' if co else '-'):>16}{ratio:>24}")
 print("\n(ratio: pl-extract pages/s over the tool's, fixtures / corpus; the bar for pl-extract is F1 > 0.88, camelot's published best)")
 PY
