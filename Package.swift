@@ -46,7 +46,9 @@ let package = Package(
     .target(name: "PLCompress", dependencies: ["PLCore", "CPLZlib", "CPLDeflate", "CPLZstd"], swiftSettings: fast),
 
     // One library per stage.
-    .target(name: "PLExtract", dependencies: ["PLCore", "CPLUchardet", "PLArchive", "PLXML"], swiftSettings: fast),
+    .target(name: "PLExtract", dependencies: [
+      "PLCore", "CPLUchardet", "PLArchive", "PLXML", "PLPDF", "CPLPoppler", .product(name: "Yams", package: "Yams"),
+    ], swiftSettings: fast),
     .target(name: "PLLoad", dependencies: [
       "PLCore", "PLDigest", "PLSQLite", "PLPostgres", .product(name: "Yams", package: "Yams"),
     ], swiftSettings: fast),
@@ -100,6 +102,6 @@ let package = Package(
     .testTarget(name: "PLLakeTests", dependencies: ["PLLake", "PLCompress", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLPDFTests", dependencies: ["PLPDF", "PLCore", "PLTestSupport"]),
     .testTarget(name: "WrapperTests", dependencies: ["PLArchive", "PLXML", "PLPDF", "PLDigest", "PLTestSupport"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["PLCore"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["PLCore", "PLExtract", "PLPDF"]),
   ]
 )

@@ -3,6 +3,7 @@
 #include <poppler.h>
 #include <glib.h>
 #include <glib-object.h>
+#include <cairo.h>
 
 /// GObject casts are macros; Swift sees plain pointers through these helpers.
 static inline void cpl_g_object_unref(void *object) { g_object_unref(object); }

@@ -29,6 +29,8 @@ public struct ExtractPlan: Sendable {
   public var sheets: [String] = []
   /// Read hidden sheets too (`--hidden-sheets`).
   public var includeHiddenSheets = false
+  /// How PDFs are read (`--pages`, `--password`, `--min-quality`, `--template`, `--rejects`).
+  public var pdf = PDFOptions()
 
   public init(
     inputs: [String], format: InputFormat = .auto, csv: CSVOptions = CSVOptions(), includeMeta: Bool = true,
@@ -85,6 +87,12 @@ public enum ExtractMode: String, Sendable, CaseIterable {
   case meta
   /// One object of every decision about the input (`--detect`), which `--dialect` reads back.
   case detect
+  /// PDFs only: one record per table, its grid of cells.
+  case tables
+  /// PDFs only: one record of a report's header key/values.
+  case fields
+  /// PDFs only: one record per printed line with its position.
+  case text
 }
 
 /// Told about each source as it is read, so the command can count, hash and show progress.
@@ -136,6 +144,8 @@ public final class Extractor {
   /// How the encoding of the input being opened was decided.
   var encodingDecision: EncodingDecision?
   var walker: InputWalker!
+  /// The PDF tables set aside for scoring under `--min-quality`, opened by `run`.
+  var pdfRejects: TableRejects?
 
   public init(plan: ExtractPlan, sink: any RecordSink, observer: ExtractObserver?) {
     self.plan = plan
@@ -153,6 +163,7 @@ public final class Extractor {
 
   public func run() throws(PLError) {
     do throws(PLError) {
+      pdfRejects = try TableRejects(path: plan.pdf.rejectsPath, limit: plan.pdf.maxRejects)
       for path in plan.inputs {
         do throws(PLError) {
           try walker.walk(path)
@@ -165,14 +176,19 @@ public final class Extractor {
         }
       }
       try pipeline.finish()
+      try pdfRejects?.finish()
     } catch {
       pipeline.abort()
+      // A quality gate failed after the rejects file was published; anything else discards it.
+      if case .qualityGate = error {} else { pdfRejects?.abort() }
       throw error
     }
   }
 
   /// Reads the records of one input that holds them (a file, a member, decompressed bytes).
   func extract(_ input: LeafInput) throws(PLError) -> ReadResult {
+    if try isPDF(input) { return try extractPDF(input) }
+    if plan.mode.readsOnlyPDFs { return try notAPDF(input) }
     let stream = input.stream
     let (reader, encoding) = try openReader(for: input.formatName, source: stream.name, stream: stream, inheritedMeta: input.meta)
     if let text = reader as? CSVRecordReader {
@@ -194,7 +210,7 @@ public final class Extractor {
     switch plan.mode {
     case .records:
       try pipeline.run(reader)
-    case .detect, .meta:
+    case .detect, .meta, .tables, .fields, .text:
       var firstError: PLError?
       var rows = 0
       if let text = reader as? CSVRecordReader {
@@ -277,7 +293,7 @@ public final class Extractor {
     if let kind = unreadableKind(name: path, head: input.bytes(0, input.end)) {
       throw PLError.malformed(
         source: input.source.name, location: nil,
-        message: "this is \(kind), which this version of pl-extract cannot read (it reads delimited and fixed-width text, NDJSON, JSON, XML, XLSX/ODS, archives and e-mail; --format reads a file as one of those anyway)")
+        message: "this is \(kind), which this version of pl-extract cannot read (it reads delimited and fixed-width text, NDJSON, JSON, XML, XLSX/ODS, PDF, archives and e-mail; --format reads a file as one of those anyway)")
     }
     guard let reader = ReaderRegistry.choose(name: path, head: head) else {
       let nul = head.firstIndex(of: 0) ?? 0

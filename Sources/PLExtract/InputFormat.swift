@@ -2,7 +2,7 @@ import PLCore
 
 /// The formats pl-extract reads.
 public enum InputFormat: String, CaseIterable, Sendable {
-  case auto, ndjson, json, csv, tsv, xml
+  case auto, ndjson, json, csv, tsv, xml, pdf
 
   /// The reader `ReaderRegistry` knows this format by; nil for `auto`.
   public var readerFormat: String? {
@@ -12,6 +12,7 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case .json: "json"
     case .csv, .tsv: "csv"
     case .xml: "xml"
+    case .pdf: "pdf"
     }
   }
 
@@ -22,7 +23,6 @@ public enum InputFormat: String, CaseIterable, Sendable {
   /// input walker opens them (`ContainerKind`); a zip that does is a workbook or document.
   public static func unreadableKind(name: String, head: UnsafeBufferPointer<UInt8>) -> String? {
     func starts(_ magic: [UInt8]) -> Bool { head.count >= magic.count && zip(head, magic).allSatisfy { $0 == $1 } }
-    if starts([0x25, 0x50, 0x44, 0x46]) { return "a PDF document" }
     if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
       // An XLSX or ODS workbook is read; another zip is not yet.
       return SpreadsheetReader.sniff(name: name, head: head) > .no ? nil : "a ZIP archive (or an XLSX/ODS workbook)"

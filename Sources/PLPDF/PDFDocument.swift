@@ -69,6 +69,63 @@ public final class PDFDocument {
     source = name
   }
 
+  /// Reads a PDF held in memory that may be encrypted, opening it with `password` (the user
+  /// or the owner password) when it is; `name` stands for it in messages.
+  ///
+  /// poppler 22 crashes in `poppler_document_new_from_bytes` (and `_from_data`) when it is
+  /// given a password that does not open the document: it retries on a copy of its stream
+  /// that is null. So the bytes are opened without a password first, and only an encrypted
+  /// document is opened again, with the password, from a file descriptor: an unlinked
+  /// temporary file (in `TMPDIR`, else /tmp) holding the same, still encrypted, bytes.
+  ///
+  /// - Throws: `PDFError.encrypted` when it needs a password and `password` (if any) does
+  ///   not open it; `PDFError.damaged` otherwise; `PDFError.cannotOpen` when the temporary
+  ///   file cannot be written.
+  public init(bytes: [UInt8], name: String, password: String?) throws(PDFError) {
+    let data = bytes.withUnsafeBytes { g_bytes_new($0.baseAddress, gsize($0.count)) }
+    defer { g_bytes_unref(data) }
+    var error: UnsafeMutablePointer<GError>?
+    var document = poppler_document_new_from_bytes(data, nil, &error)
+    if document == nil, let password, let failure = error, failure.pointee.domain == poppler_error_quark(),
+      failure.pointee.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue)
+    {
+      g_error_free(failure)
+      error = nil
+      let fd = try Self.unlinkedCopy(of: bytes, name: name)
+      // poppler takes the descriptor over, and closes it, whether or not it succeeds.
+      document = poppler_document_new_from_fd(fd, password, &error)
+      if document == nil {
+        if let error { g_error_free(error) }
+        throw .encrypted(source: name)
+      }
+    }
+    handle = try Self.opened(document, error, source: name)
+    source = name
+  }
+
+  /// A descriptor of a temporary file holding `bytes`, already unlinked (nothing is left on
+  /// disk whatever happens), positioned at its start.
+  private static func unlinkedCopy(of bytes: [UInt8], name: String) throws(PDFError) -> Int32 {
+    let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    var template = Array((folder + "/pl-pdf-XXXXXX").utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard fd >= 0 else { throw .cannotOpen(source: name, message: "cannot create a temporary file in \(folder): \(systemMessage(errno))") }
+    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    var written = 0
+    while written < bytes.count {
+      let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else {
+        let code = errno
+        close(fd)
+        throw .cannotOpen(source: name, message: "cannot write a temporary file in \(folder): \(systemMessage(code))")
+      }
+      written += n
+    }
+    lseek(fd, 0, SEEK_SET)
+    return fd
+  }
+
   deinit {
     cpl_g_object_unref(UnsafeMutableRawPointer(handle))
   }

@@ -13,7 +13,9 @@ struct ExtractCommand: ParsableCommand {
       Reads each FILE in turn (standard input when there is none, or for -) and writes one JSON \
       object per record to standard output. It reads delimited and fixed-width text (CSV, TSV, \
       instrument exports with preambles and footers), NDJSON, JSON, XML exports, XLSX and ODS \
-      workbooks, and e-mails (.eml: every attachment). The format comes from the first bytes, \
+      workbooks, PDF lab reports (one record per result row, with the report's header fields; \
+      see --mode for tables, header fields and text lines of any PDF), and e-mails (.eml: every \
+      attachment). The format comes from the first bytes, \
       the file name breaking ties. Values stay text: converting types is pl-clean's job. Every \
       record carries _pl.source and _pl.line, row or sheet (see pl-records(5)).
 
@@ -24,7 +26,7 @@ struct ExtractCommand: ParsableCommand {
       bundle.tar.gz!logs/run1.csv. Nothing is ever unpacked to disk: a member named ../x.csv or \
       /etc/passwd is just a name. Junk members (__MACOSX/, .DS_Store, Thumbs.db, ~$ lock files, \
       hidden files) are passed over and counted; directories, links and devices are never \
-      followed; a README, a PDF or another member of a kind pl-extract does not read is reported \
+      followed; a README or another member of a kind pl-extract does not read is reported \
       on standard error and passed over, not fatal. An e-mail is read the same way: each \
       attachment as a member (mail.eml!results.csv), its records carrying the message's sender, \
       date, subject and id in _pl.meta; a message without an attachment is an error. Archives that expand too much, nest too \
@@ -49,7 +51,7 @@ struct ExtractCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("Input files; - or none for standard input.", valueName: "FILE"))
   var files: [String] = []
 
-  @Option(help: "Input format: auto (decided by content), ndjson, json, csv, tsv or xml.")
+  @Option(help: "Input format: auto (decided by content), ndjson, json, csv, tsv, xml or pdf.")
   var format: InputFormatArgument = .auto
 
   @Option(
@@ -89,8 +91,29 @@ struct ExtractCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Read inputs with the decisions of a saved --detect output (one object per input, matched by source; a single object applies to every input). Flags override single decisions.", valueName: "FILE"))
   var dialect: String?
 
-  @Option(help: ArgumentHelp("What to write: records (the default), or meta: one object per input with its preamble's key/values and other lines, its footer and its columns.", valueName: "records|meta"))
+  @Option(help: ArgumentHelp("What to write: records (the default; for a PDF report, one per result row with the header's fields), or meta: one object per input with its preamble's key/values and other lines, its footer and its columns (for a PDF, its header fields). PDFs only: tables (one record per table: its rows of cells), fields (the header's key/values), text (one record per printed line with its position).", valueName: "records|meta|tables|fields|text"))
   var mode: ModeArgument = .records
+
+  @Option(help: ArgumentHelp("The pages of PDFs to read, counted from 1: 1,3-5 or 2- (default: every page).", valueName: "LIST"))
+  var pages: String?
+
+  @Option(help: ArgumentHelp("The password of encrypted PDFs (visible to other users in the process list: prefer --password-file).", valueName: "TEXT"))
+  var password: String?
+
+  @Option(name: .customLong("password-file"), help: ArgumentHelp("Read the password of encrypted PDFs from the first line of FILE.", valueName: "FILE"))
+  var passwordFile: String?
+
+  @Option(name: .customLong("min-quality"), help: ArgumentHelp("PDF tables scoring under Q (0 to 1: words in exactly one cell, columns consistent) are not data: each is named on standard error and written to --rejects; without --rejects the run fails its quality gate, exit 1 (default 0.7).", valueName: "Q"))
+  var minQuality: Double?
+
+  @Option(help: ArgumentHelp("Write the PDF tables under --min-quality to FILE, one record each as --mode tables writes them, with _pl.errors; written whole or not at all.", valueName: "FILE"))
+  var rejects: String?
+
+  @Option(name: .customLong("max-rejects"), help: ArgumentHelp("Fail the quality gate (exit 1) when more than N PDF tables, or P percent of them, score under --min-quality (default: 0 without --rejects, unlimited with it).", valueName: "N|P%"))
+  var maxRejects: String?
+
+  @Option(help: ArgumentHelp("A lab's PDF layout, pinned: the table's area, column positions, header rows, header labels and the sample-id label (YAML; see pl-extract(1)). Checked before anything is read (exit 78).", valueName: "FILE"))
+  var template: String?
 
   @Option(name: .customLong("max-row-size"), help: ArgumentHelp("The longest row or line read before giving up, in bytes, with K, M or G (default 16M).", valueName: "SIZE"))
   var maxRowSize: SizeArgument?
@@ -153,6 +176,12 @@ struct ExtractCommand: ParsableCommand {
     if let recordPath, recordPath.isEmpty { throw ValidationError("--record-path takes a non-empty path.") }
     if sheets.contains(where: \.isEmpty) { throw ValidationError("--sheet takes a sheet name or number.") }
     if let widths, parsedWidths(widths) == nil { throw ValidationError("--widths takes column widths such as 10,8,12.") }
+    if let minQuality, !(0...1).contains(minQuality) { throw ValidationError("--min-quality takes a score from 0 to 1.") }
+    if let maxRejects, TableRejectLimit(maxRejects) == nil {
+      throw ValidationError("--max-rejects must be a count (10) or a percentage (5%), not '\(maxRejects)'.")
+    }
+    if password != nil && passwordFile != nil { throw ValidationError("--password and --password-file: give one of them.") }
+    if mode.value.readsOnlyPDFs && detect { throw ValidationError("--detect and --mode \(mode.value.rawValue): give one of them.") }
     if files.isEmpty && Terminal().stdinIsTerminal {
       throw ValidationError("no input: give FILE arguments, or pipe data into standard input.")
     }
@@ -187,8 +216,16 @@ struct ExtractCommand: ParsableCommand {
     plan.sheets = sheets
     plan.includeHiddenSheets = hiddenSheets
     let dialectFile = dialect
+    let pageList = pages, templateFile = template, passwordFile = passwordFile
+    plan.pdf.password = password
+    if let minQuality { plan.pdf.minQuality = minQuality }
+    plan.pdf.rejectsPath = rejects
+    plan.pdf.maxRejects = maxRejects.flatMap(TableRejectLimit.init)
     try ToolRunner(tool: "pl-extract", options: common).run { context throws(PLError) in
       if let dialectFile { try plan.loadDialects(from: dialectFile) }
+      if let pageList { plan.pdf.pages = try PageSelection(parsing: pageList) }
+      if let templateFile { plan.pdf.template = try PDFTemplate.load(path: templateFile) }
+      if let passwordFile { plan.pdf.password = try PDFOptions.readPassword(path: passwordFile) }
       let observer = ExtractProgress(context: context, plan: plan)
       let sink = NDJSONSink(stream: context.openRecordOutput(), includeMeta: plan.includeMeta)
       let extractor = Extractor(plan: plan, sink: sink, observer: observer)
@@ -333,7 +370,7 @@ struct EscapeArgument: ExpressibleByArgument {
   static var allValueStrings: [String] { ["doubled", "backslash"] }
 }
 
-/// `--mode`: records or meta.
+/// `--mode`: records or meta, or a mode of PDFs (tables, fields, text).
 struct ModeArgument: ExpressibleByArgument {
   let value: ExtractMode
   var defaultValueDescription: String { value.rawValue }
@@ -341,11 +378,14 @@ struct ModeArgument: ExpressibleByArgument {
     switch argument.lowercased() {
     case "records": value = .records
     case "meta": value = .meta
+    case "tables": value = .tables
+    case "fields": value = .fields
+    case "text": value = .text
     default: return nil
     }
   }
   static let records = ModeArgument(argument: "records")!
-  static var allValueStrings: [String] { ["records", "meta"] }
+  static var allValueStrings: [String] { ["records", "meta", "tables", "fields", "text"] }
 }
 
 /// A size in bytes: `1048576`, `64K`, `16M`, `1G`.

@@ -27,6 +27,8 @@ struct LeafInput {
   let formatName: String
   /// `_pl.meta` members its records inherit from what held it (an e-mail's headers).
   var meta: [Field] = []
+  /// Named on the command line, found in a folder, or a member.
+  var origin = InputOrigin.argument
 }
 
 /// What reading one input gave.
@@ -275,7 +277,7 @@ final class InputWalker {
         ?? head.withUnsafeBufferPointer { unreadableKind(formatName, $0) }.map { "\($0), which this version of pl-extract does not read" }
       if let reason { return try passOver(stream, reason: reason) }
     }
-    return try readLeaf(LeafInput(stream: stream, formatName: formatName, meta: inheritedMeta))
+    return try readLeaf(LeafInput(stream: stream, formatName: formatName, meta: inheritedMeta, origin: origin))
   }
 
   /// Reports an input that is not read and reads it through (its sha256 is still wanted).
