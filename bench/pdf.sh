@@ -21,7 +21,8 @@
 #   pdfplumber-text   page.extract_tables(text strategies)      (whitespace)
 #   camelot-lattice   camelot.read_pdf(f, pages="all", flavor="lattice")
 #   camelot-stream    camelot.read_pdf(f, pages="all", flavor="stream")
-#   pl-extract        pl-extract --mode tables FILE...           (one process for all files)
+#   pl-extract        pl-extract --mode tables --on-error skip --rejects R FILE...   (one process;
+#                     tables under its quality bar go to R and count as not found)
 # Speed is pages per second of wall time, on one core for each tool; the Python tools are timed
 # in one process per tool (their start-up not counted), pl-extract as one process over all the
 # files (its start-up counted).
@@ -127,7 +128,8 @@ def pl_extract(files):
     best, tables, status = None, {}, 0
     for _ in range(runs):
         t0 = time.perf_counter()
-        proc = subprocess.run([plx, "--mode", "tables", "--on-error", "skip"] + files,
+        proc = subprocess.run([plx, "--mode", "tables", "--on-error", "skip",
+                               "--rejects", os.path.join(data, "rejects.ndjson")] + files,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         dt = time.perf_counter() - t0
         best = dt if best is None else min(best, dt)
