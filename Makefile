@@ -6,7 +6,7 @@ COMMANDS := pl-extract pl-clean pl-validate pl-load pl-promote
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: all deps build release demo test docs install uninstall bench bench-postgres clean
+.PHONY: all deps build release demo test docs install uninstall bench bench-postgres bench-gold bench-compress bench-pdf clean
 
 all: build
 
@@ -106,6 +106,10 @@ bench-gold: deps
 # The lake's gzip and zstd part writers against pigz -p2 -6 and gzip -6 on 1M silver records.
 bench-compress: deps
 	bash bench/compress.sh
+
+# pl-extract --mode tables against pdfplumber and camelot: cell-level F1 on the table fixtures, and pages per second.
+bench-pdf: deps
+	bash bench/pdf.sh
 
 clean:
 	$(SWIFT) package clean
