@@ -10,10 +10,8 @@ import Testing
 /// be a row the truth does not have (precision). Figures are printed per layout (the truth's
 /// `template`); the bars are recall ≥ 99 % and precision ≥ 98 % over all of them.
 ///
-/// Bare PDFs are read through the library (`PDFDocument` → `LabReportPage` →
-/// `LabReportReader`); PDFs inside e-mails and archives through the built `pl-extract`, once
-/// it reads PDFs (until then they are listed as not measured). Skipped without a corpus (see
-/// `CorpusRecallTests.corpus`).
+/// Every file — bare PDFs and PDFs inside e-mails and archives — is read through the built
+/// `pl-extract`, as a user reads it. Skipped without a corpus (see `CorpusRecallTests.corpus`).
 struct PDFCorpusTests {
   @Test(.enabled(if: CorpusRecallTests.corpus != nil, "no corpus (inputs/ and truth/) where PL_CORPUS points, or at ../shared/corpus beside the repository"))
   func everyObservationOfEveryTextPDFIsFound() throws {
@@ -32,9 +30,8 @@ struct PDFCorpusTests {
       }
       guard !observations.isEmpty else { continue }
       let records: [PDFRow]
-      if file.lowercased().hasSuffix(".pdf") {
-        records = try Self.read(inputs.appendingPathComponent(file).path).map(PDFRow.init)
-      } else {
+      do {
+        // Every file, bare PDFs too, through the built pl-extract: the figures are what users get.
         let run = try ToolRun.run("pl-extract", ["--on-error", "skip", inputs.appendingPathComponent(file).path])
         let rows = run.stdoutText.split(separator: "\n").compactMap { line -> PDFRow? in
           guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
