@@ -51,7 +51,7 @@ struct SourceLayout {
   /// Whether a heading names the report's number: a report word with or without a number
   /// word after it (`Report No.`, `Prüfbericht Nr.`, `CoA No.`, `Certificate number`).
   static func isReportNumber(_ name: String) -> Bool {
-    var key = folded(name)
+    var key = LexiconKey.make(name)
     if reportWords.contains(key) { return true }
     for suffix in ["number", "nummer", "numero", "nr", "no", "n"] where key.hasSuffix(suffix) {
       key.removeLast(suffix.count)

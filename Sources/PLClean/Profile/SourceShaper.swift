@@ -244,7 +244,7 @@ struct SourceShaper {
     var extra: [Field] = []
     if let lodColumn {
       used.insert(lodColumn)
-      if let lod = text(record, lodColumn) { extra.append(Field("lod", .string(lod))) }
+      if let lod = Self.printedUnit(text(record, lodColumn)) { extra.append(Field("lod", .string(lod))) }
     }
     let raw = text(record, analyteColumn) ?? ""
     let cell = text(record, resultColumn) ?? ""
