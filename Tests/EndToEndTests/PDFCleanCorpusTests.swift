@@ -75,6 +75,7 @@ struct PDFCleanCorpusTests {
       total.merge(score)
     }
     report += total.row("TOTAL") + "\n"
+    report += "result records dated where the truth gives no date: \(total.datedBeyondTruth) (a report's single date of analysis)\n"
     for line in unmeasured { report += "not measured: \(line)\n" }
     report += PDFScore.sample(misses)
     FileHandle.standardOutput.write(Data(report.utf8))
@@ -91,6 +92,8 @@ struct CleanScore {
   var found = 0
   var records = 0
   var invented = 0
+  /// Matched records with a `measured_at` where the truth has none (not counted against them).
+  var datedBeyondTruth = 0
 
   var recall: Double { observations == 0 ? 1 : Double(found) / Double(observations) }
   var precision: Double { records == 0 ? 1 : Double(records - invented) / Double(records) }
@@ -108,6 +111,7 @@ struct CleanScore {
     found += other.found
     records += other.records
     invented += other.invented
+    datedBeyondTruth += other.datedBeyondTruth
   }
 
   /// Matches each observation with one record of its file (or member); returns what was missed or invented.
@@ -125,6 +129,7 @@ struct CleanScore {
       if let hit {
         used.insert(hit)
         found += 1
+        if !(fact["measured_at"] is String), records[hit]["measured_at"] is String { datedBeyondTruth += 1 }
       } else {
         misses.append("\(file): missed \(Self.summary(fact, value: "canonical_value", unit: "canonical_unit", qualifier: "censored"))")
       }

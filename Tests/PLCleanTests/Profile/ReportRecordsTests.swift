@@ -41,6 +41,16 @@ struct ReportRecordsTests {
     #expect(out[0]["lab_sample_id"] == .string("L-1"))
   }
 
+  @Test func withoutTheExtractorsIDsTheHeaderFieldsGiveThem() throws {
+    let english = try Self.run([[("Determinand", "Fat"), ("Result", "7.0"), ("Customer order ref", "PO-1"), ("Lab ref", "L-1"), ("Customer ref", "S-1")]])
+    #expect(english[0]["sample_id"] == .string("S-1"))
+    #expect(english[0]["lab_sample_id"] == .string("L-1"))
+    let german = try Self.run([[("Parameter", "Fett"), ("Ergebnis", "7,0"), ("Ihr Zeichen", "PD-1"), ("Kunden-Proben-ID", "S-2"), ("Labor-Proben-Nr.", "L-2")]])
+    #expect(german[0]["sample_id"] == .string("S-2"))
+    #expect(german[0]["lab_sample_id"] == .string("L-2"))
+    #expect(german[0]["ihr_zeichen"] == .string("PD-1"))
+  }
+
   @Test func aLoneReferenceIsStillTheSampleID() throws {
     let out = try Self.run([[("Your reference", "S-9"), ("Parameter", "Fat"), ("Result", "7.0")]])
     #expect(out[0]["sample_id"] == .string("S-9"))
