@@ -52,6 +52,12 @@ struct AnalyteName {
     return String(stripFootnote(parts.name[...]).rest)
   }
 
+  /// `printed` as printed, without its footnote marker, white space tidied (`Wasseraktivität
+  /// (aw)` of `Wasseraktivität (aw) *)`): what a result's `analyte_raw` keeps.
+  static func printed(_ printed: String) -> String {
+    String(stripFootnote(tidy(printed)[...]).rest)
+  }
+
   func match(_ lookup: (String) -> Analyte?) -> AnalyteMatch? {
     var qualifiers: [String] = []
     var factor: ConversionFactor?
@@ -157,7 +163,8 @@ struct AnalyteName {
           opened = true
         }
         let unmatched = opened || !rest[..<space].contains("(") || rest[..<space].filter({ $0 == "(" }).count <= rest[..<space].filter({ $0 == ")" }).count
-        if unmatched, (1...2).contains(marker.count),
+        // Two letters are a word (`(aw)` of `Wasseraktivität (aw)`), not a marker (`a)`, `12)`, `**)`).
+        if unmatched, marker.count == 1 || (marker.count == 2 && !marker.allSatisfy(\.isLetter)),
           marker.allSatisfy({ ($0.isASCII && ($0.isNumber || $0.isLowercase)) || $0 == "*" || Self.superscripts.contains($0) })
         {
           markers.insert(rest[rest.index(after: space)...], at: 0)

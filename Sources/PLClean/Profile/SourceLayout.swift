@@ -43,13 +43,123 @@ struct SourceLayout {
   /// The decimal mark of a column, by name.
   var decimals: [String: DecimalMark] = [:]
   var dateOrder: DateOrder?
+  /// The column whose date is when a result was measured (see `measuredDateColumn(_:values:order:)`).
+  var measuredDateColumn: String?
 
   /// Source-field names that the profile turns into canonical fields on their own terms.
   static let reportWords: Set<String> = ["report", "reportno", "reportnumber", "bericht", "berichtsnr", "prufbericht", "pruefbericht", "certificate", "certificateno"]
+  /// Whether a heading names the report's number: a report word with or without a number
+  /// word after it (`Report No.`, `Prüfbericht Nr.`, `CoA No.`, `Certificate number`).
+  static func isReportNumber(_ name: String) -> Bool {
+    var key = LexiconKey.make(name)
+    if reportWords.contains(key) { return true }
+    for suffix in ["number", "nummer", "numero", "nr", "no", "n"] where key.hasSuffix(suffix) {
+      key.removeLast(suffix.count)
+      return reportWords.contains(key) || reportNumberWords.contains(key)
+    }
+    return false
+  }
+  /// Words that name a report only with a number word after them (`CoA No.`, `Rapport n°`).
+  static let reportNumberWords: Set<String> = ["coa", "testreport", "analysisreport", "berichts", "prufberichts", "pruefberichts", "rapport", "verslag", "informe", "rapporto", "certificateofanalysis", "analysenbericht", "untersuchungsbericht"]
   static let labWords: Set<String> = ["lab", "laboratory", "labor", "labname"]
   static let factorWords: Set<String> = ["factor", "faktor", "nfactor", "nitrogenfactor", "stickstofffaktor", "proteinfactor"]
   /// Header words saying a sample-id column holds the client's id (when a lab id is beside it).
-  static let clientWords = ["customer", "client", "your", "kunde", "ihre", "klant", "uw ", "votre"]
+  static let clientWords = ["customer", "client", "your", "kunde", "ihre", "klant", "uw ", "votre", "vostro", "cliente"]
+  /// Header words (as lexicon keys) saying a column names the sample itself, not a reference
+  /// that may be an order's (`Sample ID`, `Kunden-Proben-ID` beside `Client reference`).
+  static let sampleWords = ["sample", "probe", "muster", "monster", "echantillon", "muestra", "campione", "specimen"]
+
+  /// The sample-id column and the lab's sample-id column among `columns`.
+  ///
+  /// Of several sample-id columns, ranked: a column named exactly `sample_id` (the extractor
+  /// or an earlier stage decided it); then one that names a sample and says it is the
+  /// client's (`Client sample ID`, `Kunden-Proben-ID`); then one that names a sample
+  /// (`Sample ID`, `Probe`); then a mere reference (`Client reference`, `Your reference`),
+  /// which is often an order's. Within a rank the first column wins (a results table's cells
+  /// come before the report's header fields). The lab's id is a column named exactly
+  /// `lab_sample_id`, else the first lab-id column; failing both, when the sample id is the
+  /// client's by its words, the next column that names a sample.
+  static func sampleColumns(_ columns: [Column]) -> (sample: String?, lab: String?) {
+    func rank(_ name: String) -> Int {
+      if name == "sample_id" { return 0 }
+      let key = LexiconKey.make(name)
+      let namesSample = sampleWords.contains { key.contains($0) }
+      let client = clientWords.contains { name.lowercased().contains($0) }
+      switch (namesSample, client) {
+      case (true, true): return 1
+      case (true, false): return 2
+      default: return 3
+      }
+    }
+    let candidates = columns.filter { $0.role == .sampleID }.map(\.name)
+    let labs = columns.filter { $0.role == .labSampleID }.map(\.name)
+    let lab = labs.first { $0 == "lab_sample_id" } ?? labs.first
+    guard let best = candidates.enumerated().min(by: { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) })?.element else {
+      return (columns.first { $0.role == .sampleCode }?.name, lab)
+    }
+    if lab == nil, rank(best) == 1 {
+      return (best, candidates.first { $0 != best && rank($0) <= 2 })
+    }
+    return (best, lab)
+  }
+
+  /// Stems (of lexicon keys) of a date heading that says when the analysis was done: `Date
+  /// tested`, `Analysis date`, `Prüfdatum`, `Date d'analyse`, `Testing started`, `Prüfzeitraum`.
+  static let measuredDateWords = [
+    "test", "analys", "analyz", "analis", "pruf", "pruef", "untersuch", "measur", "mess", "mesure", "meet", "misur", "medid",
+    "bepaling", "determin", "essai", "ensayo",
+  ]
+  /// Stems of a date heading that says something else happened then: the sample was taken,
+  /// made, received or ordered, the report issued, the product keeps until.
+  static let otherDateWords = [
+    "receiv", "receipt", "eingang", "empfang", "ontvang", "reception", "ricev", "recepcion", "issue", "ausstell", "emission",
+    "report", "bericht", "rapport", "informe", "sampl", "probenahme", "prelev", "bemonster", "monstername", "campionam",
+    "muestreo", "product", "produkt", "produzion", "herstell", "manufact", "fabric", "bestbefore", "mhd", "haltbar",
+    "expir", "verfall", "tht", "dluo", "dlc", "scaden", "caducid", "order", "auftrag", "bestell", "approv", "freigabe",
+    "sign", "print", "birth",
+  ]
+
+  /// The column that dates the measurement of a result, or nil.
+  ///
+  /// A date column whose heading says it is the date of the analysis (`Date tested`, `Analysis
+  /// date`, `Prüfdatum`), or a column so named whose values are dates (`Testing started`),
+  /// comes first, in the order of the columns (a results table's own column before a header
+  /// field of the report). Only where there is none does a plain date column (`Date`,
+  /// `Datum`) date the results. A date of another event (received, sampled, produced, issued,
+  /// reported, best before) never does. When the first analysis date is a period (`Analysis
+  /// period: 26 Feb 2024 - 28 Feb 2024`), the results were measured on some day within it:
+  /// none is chosen, and the plain date columns are not asked either.
+  static func measuredDateColumn(_ columns: [Column], values: [String: [Substring]], order: DateOrder?) -> String? {
+    func says(_ words: [String], _ name: String) -> Bool {
+      let key = LexiconKey.make(name)
+      return words.contains { key.contains($0) }
+    }
+    func isDate(_ text: Substring) -> Bool {
+      switch TimestampText.parse(text, order: order ?? .dmy)?.value {
+      case .date?, .local?, .instant?: true
+      default: false
+      }
+    }
+    func isPeriod(_ text: Substring) -> Bool {
+      for separator in [" - ", " \u{2013} ", " \u{2014} ", " bis ", " to ", " au ", " tot ", " al ", " a "] {
+        guard let r = text.range(of: separator) else { continue }
+        if isDate(text[..<r.lowerBound].trimmingWhitespace()), isDate(text[r.upperBound...].trimmingWhitespace()) { return true }
+      }
+      return false
+    }
+    var plain: String?
+    for c in columns where c.role == .date || c.role == nil {
+      guard !says(otherDateWords, c.name) else { continue }
+      let vs = values[c.name] ?? []
+      if says(measuredDateWords, c.name) {
+        if !vs.isEmpty, vs.allSatisfy(isPeriod) { return nil }
+        if c.role == .date || (!vs.isEmpty && vs.allSatisfy(isDate)) { return c.name }
+      } else if c.role == .date, plain == nil {
+        plain = c.name
+      }
+    }
+    return plain
+  }
 
   static func folded(_ name: String) -> String { name.lowercased().filter { $0.isLetter || $0.isNumber } }
 
@@ -88,23 +198,10 @@ struct SourceLayout {
       layout.decimals[name] = column.decimal
       layout.columns.append(column)
     }
-    // Two sample-id columns: the client's (by its header words) is the sample id, the other the lab's.
-    let sampleIDs = layout.columns.filter { $0.role == .sampleID }
-    if sampleIDs.count >= 2 {
-      // Without such words the first is the sample id and the others stay fields of their own.
-      if let client = sampleIDs.first(where: { c in Self.clientWords.contains { c.name.lowercased().contains($0) } }) {
-        layout.sampleColumn = client.name
-        layout.labSampleColumn = layout.first(.labSampleID)?.name ?? sampleIDs.first { $0.name != client.name }?.name
-      } else {
-        layout.sampleColumn = sampleIDs[0].name
-        layout.labSampleColumn = layout.first(.labSampleID)?.name
-      }
-    } else {
-      layout.sampleColumn = sampleIDs.first?.name ?? layout.first(.sampleCode)?.name
-      layout.labSampleColumn = layout.first(.labSampleID)?.name
-    }
+    (layout.sampleColumn, layout.labSampleColumn) = Self.sampleColumns(layout.columns)
     let dateValues = layout.columns.filter { [.date, .timestamp].contains($0.role) }.flatMap { values[$0.name] ?? [] }
     layout.dateOrder = DateOrderDecision.decide(values: dateValues, hint: dateOrderHint).order ?? dateOrderHint
+    layout.measuredDateColumn = Self.measuredDateColumn(layout.columns, values: values, order: layout.dateOrder)
 
     let hasPanelist = layout.first(.panelist) != nil
     let hasTime = layout.columns.contains { [.timestamp, .time].contains($0.role) || Self.folded($0.name) == "ts" }

@@ -95,9 +95,11 @@ struct SourceShaper {
   /// `measured_at` or `ts` from a timestamp column, or a date and a time column, in UTC.
   mutating func instant(_ record: Record, notes: inout [CleanNote], field: String) -> String? {
     var parsed: ParsedTime?
+    // A result is dated by the date of its measurement only; a reading by its log's date.
+    let dateColumn = field == "ts" ? column(.date) : layout.measuredDateColumn
     if let ts = text(record, column(.timestamp) ?? layout.columns.first { SourceLayout.folded($0.name) == "ts" }?.name) {
       parsed = parser.parse(ts[...])
-    } else if let d = text(record, column(.date)), let t = text(record, column(.time)) {
+    } else if let d = text(record, dateColumn), let t = text(record, column(.time)) {
       var dp = TimestampParser(order: layout.dateOrder)
       if case .date(let date)? = dp.parse(d)?.value, case .timeOfDay(let time)? = dp.parse(t)?.value {
         parsed = parser.combine(date: date, time: time)
@@ -116,7 +118,7 @@ struct SourceShaper {
         }
       default: parsed = parser.parse(t[...])
       }
-    } else if let d = text(record, column(.date)) {
+    } else if let d = text(record, dateColumn) {
       return parser.parse(d[...]).map(\.iso)
     } else {
       return nil
@@ -169,7 +171,7 @@ struct SourceShaper {
     let code = match?.code ?? AnalyteDictionary.fallbackCode(analyteRaw)
     if match == nil { notes.append(CleanNote(field: "analyte", code: "unknown-analyte", message: "\(analyteRaw) is not in the analyte dictionary")) }
     put("analyte", code)
-    put("analyte_raw", match?.name ?? analyteRaw)
+    put("analyte_raw", analyteRaw)
     put("result_text", cell)
     let loq = loqText.flatMap { NumberText.parse($0, decimal: decimal) }
     let parsed = ResultText.parse(cell, decimal: decimal, loq: loq)
@@ -202,13 +204,13 @@ struct SourceShaper {
     }
     put("unit", unit)
     put("unit_raw", printedUnit)
-    if let loqText { fields.append(Field("loq", loq.map(Self.number) ?? .string(loqText))) }
+    if let loqText, Self.printedUnit(loqText) != nil { fields.append(Field("loq", loq.map(Self.number) ?? .string(loqText))) }
     put("method", text(record, column(.method)) ?? context.method)
     var timeNotes: [CleanNote] = []
     put("measured_at", instant(record, notes: &timeNotes, field: "measured_at"))
     notes += timeNotes
     put("lab", layout.columns.first { SourceLayout.labWords.contains(SourceLayout.folded($0.name)) }.flatMap { text(record, $0.name) })
-    put("report_no", layout.columns.first { SourceLayout.reportWords.contains(SourceLayout.folded($0.name)) }.flatMap { text(record, $0.name) })
+    put("report_no", layout.columns.first { SourceLayout.isReportNumber($0.name) }.flatMap { text(record, $0.name) })
     let have = Set(fields.map(\.key))
     for f in extra + extras(record, used: used) where !have.contains(f.key) && !fields.contains(where: { $0.key == f.key }) {
       fields.append(f)
@@ -221,10 +223,10 @@ struct SourceShaper {
   /// The columns a result record takes its canonical fields from.
   var resultColumns: Set<String> {
     var used: Set<String> = []
-    for name in [layout.sampleColumn, layout.labSampleColumn, column(.lot), column(.product), column(.method), column(.timestamp), column(.date), column(.time)] {
+    for name in [layout.sampleColumn, layout.labSampleColumn, column(.lot), column(.product), column(.method), column(.timestamp), layout.measuredDateColumn, column(.time)] {
       if let name { used.insert(name) }
     }
-    for c in layout.columns where SourceLayout.labWords.contains(SourceLayout.folded(c.name)) || SourceLayout.reportWords.contains(SourceLayout.folded(c.name)) || SourceLayout.folded(c.name) == "ts" {
+    for c in layout.columns where SourceLayout.labWords.contains(SourceLayout.folded(c.name)) || SourceLayout.isReportNumber(c.name) || SourceLayout.folded(c.name) == "ts" {
       used.insert(c.name)
     }
     return used
@@ -234,16 +236,30 @@ struct SourceShaper {
     let analyteColumn = column(.analyte)!, resultColumn = column(.result)!
     var used = resultColumns
     used.formUnion([analyteColumn, resultColumn])
-    let unitColumn = column(.unit), loqColumn = column(.loq)
+    // Without a column of the limit of quantification, the limit of detection stands for it
+    // (both are the limit below which no number is given); the LoD is kept as `lod` too.
+    let unitColumn = column(.unit), lodColumn = column(.lod), loqColumn = column(.loq) ?? lodColumn
     if let unitColumn { used.insert(unitColumn) }
     if let loqColumn { used.insert(loqColumn) }
+    var extra: [Field] = []
+    if let lodColumn {
+      used.insert(lodColumn)
+      if let lod = Self.printedUnit(text(record, lodColumn)) { extra.append(Field("lod", .string(lod))) }
+    }
     let raw = text(record, analyteColumn) ?? ""
     let cell = text(record, resultColumn) ?? ""
     let header = layout.columns.first { $0.name == resultColumn }?.header
     return result(
-      record, analyteRaw: raw, match: config.analytes.match(raw), cell: cell,
-      unitRaw: text(record, unitColumn) ?? header?.unit, decimal: layout.decimals[resultColumn] ?? .point,
-      loq: text(record, loqColumn), used: used, extra: [])
+      record, analyteRaw: AnalyteName.printed(raw), match: config.analytes.match(raw), cell: cell,
+      unitRaw: Self.printedUnit(text(record, unitColumn)) ?? header?.unit, decimal: layout.decimals[resultColumn] ?? .point,
+      loq: text(record, loqColumn), used: used, extra: extra)
+  }
+
+  /// A unit (or LOQ) cell's text, or nil when it is a dash or `n/a` (none, as for a word result).
+  static func printedUnit(_ cell: String?) -> String? {
+    guard let cell else { return nil }
+    let blank: Set<String> = ["-", "--", "\u{2013}", "\u{2014}", "n/a", "na", "n.a.", "/"]
+    return blank.contains(cell.lowercased()) ? nil : cell
   }
 
   mutating func wideResults(_ record: Record) -> [Record] {
@@ -261,7 +277,7 @@ struct SourceShaper {
       guard let cell = text(record, name), let c = layout.columns.first(where: { $0.name == name }) else { continue }
       out.append(
         result(
-          record, analyteRaw: c.header.name, match: c.analyte, cell: cell, unitRaw: c.header.unit,
+          record, analyteRaw: c.analyte?.name ?? c.header.name, match: c.analyte, cell: cell, unitRaw: c.header.unit,
           decimal: c.decimal, loq: nil, used: used, extra: extra + [Field("column", .string(name))]))
     }
     if out.isEmpty {

@@ -156,3 +156,14 @@ import Testing
     #expect(AnalyteDictionary.fallbackCode(printed) == code)
   }
 }
+
+extension AnalyteDictionaryTests {
+  /// Two letters in brackets are a word of the name (`(aw)`), not a footnote marker like `a)` or `(1)`.
+  @Test func twoLettersInBracketsAreNoFootnote() {
+    let match = dictionary.match("Wasseraktivität (aw)")
+    #expect(match?.code == "water_activity")
+    #expect(match?.name == "Wasseraktivität (aw)")
+    #expect(match?.footnote == nil)
+    #expect(dictionary.match("Vitamin D3 (12)")?.footnote == "(12)")
+  }
+}
