@@ -52,9 +52,12 @@
 # Idempotent and safe to kill: the lake commits each step atomically, and the state above is written
 # after what it records, each file replaced whole (written aside, then renamed). A night with no new
 # file changes neither the lake nor the database. A run killed at any point is completed by the
-# next one: files not yet in silver are still pending, a silver batch not yet loaded is loaded (one
-# loaded but not yet recorded is loaded again: an upsert of the same rows, which only adds a row to
-# pl-load's _pl_loads), and gold follows silver's state.
+# next one: killed before its records were split by shape, its files are still pending and are
+# taken again; killed after (RUNS/unfinished names it), its silver batches are promoted from its
+# own split files first, so that a file feeding two datasets is never half done; a silver batch not
+# yet loaded is loaded (one loaded but not yet recorded is loaded again: an upsert of the same rows,
+# which only adds a row to pl-load's _pl_loads), and gold follows silver's state. To fill a new
+# database from the lake, remove RUNS/loaded-silver and RUNS/loaded-gold with it.
 #
 # Exit status (sysexits, as the pl commands):
 #   0   the night is done (records rejected by the schema within --max-rejects do not count);
@@ -157,8 +160,55 @@ list_pending() {
   fi
 }
 
+# 4. Promotes a run's records, split by shape, into silver. Every dataset the lake holds is
+# opened even when the run brought nothing for it: that completes a batch a killed run
+# committed but did not finish.
+promote_silver() {
+  local from=$1 dataset partition key
+  for entry in results:measured_at:day:sample_id,analyte,measured_at readings:ts:day:run,channel,ts scores:date:day:panelist,sample,attribute; do
+    dataset=${entry%%:*}
+    key=${entry##*:}
+    partition=${entry#*:}
+    partition=${partition%:*}
+    [[ -s $from/$dataset.ndjson || -d $lake/_manifests/silver/$dataset ]] || continue
+    step "$pl_promote" silver --lake "$lake" --dataset "$dataset" --partition-by "$partition" --key "$key" \
+      --rejects "$from/silver-rejects-$dataset.ndjson" --wait "$wait_seconds" --quiet \
+      < "$from/$dataset.ndjson" > "$from/silver-$dataset.ndjson"
+    ((status == 0)) || die "$status" "silver $dataset failed (status $status, see $log)"
+    if [[ -s $from/silver-rejects-$dataset.ndjson ]]; then
+      say "silver $dataset refused $(wc -l < "$from/silver-rejects-$dataset.ndjson") records ($from/silver-rejects-$dataset.ndjson)"
+    fi
+  done
+}
+# 5. Writes down the files a run tried that silver still does not list: they gave it no record.
+record_refused() {
+  local from=$1
+  [[ -s $from/tonight.ndjson ]] || return 0
+  list_pending > "$from/pending-after.ndjson" || die 70 "pending failed (see $log)"
+  sha_of < "$from/tonight.ndjson" | with_sha "" "$from/pending-after.ndjson" > "$from/refused.ndjson"
+  {
+    # Keep the refused files the run did not try; forget those it tried (promoted, or refused again below).
+    sha_of < "$from/tonight.ndjson" | with_sha -v "$runs/refused.ndjson"
+    sed "s/}\$/,\"refused_in\":\"${from##*/}\"}/" "$from/refused.ndjson"
+  } | replace "$runs/refused.ndjson"
+  if [[ -s $from/refused.ndjson ]]; then
+    say "$(wc -l < "$from/refused.ndjson") files gave no record to silver: $(sed -n 's/.*"name":"\([^"]*\)".*/\1/p' "$from/refused.ndjson" | paste -sd ',' | sed 's/,/, /g') (left out from now on: $runs/refused.ndjson)"
+  fi
+}
+
 touch "$runs/refused.ndjson" "$runs/loaded-silver" "$runs/loaded-gold"
 echo "nightly: run $run: inbox $inbox, lake $lake, database $db, time zone $tz" >> "$log"
+
+# A run killed between its split and its refused list is completed first, from its own files.
+if [[ -s $runs/unfinished ]]; then
+  unfinished=$runs/$(cat "$runs/unfinished")
+  if [[ -d $unfinished ]]; then
+    say "completing the silver of the killed run $unfinished"
+    promote_silver "$unfinished"
+    record_refused "$unfinished"
+  fi
+  rm -f "$runs/unfinished"
+fi
 
 # 1. bronze
 mapfile -d '' files < <(find "$inbox" -mindepth 1 -maxdepth 1 -type f ! -name '.*' -print0 | LC_ALL=C sort -z)
@@ -204,8 +254,9 @@ if ((${#tonight[@]})); then
   say "$(wc -l < "$validated") records passed validation, $(wc -l < "$run/rejects.ndjson") rejected ($run/rejects.ndjson)"
 fi
 
-# 4. silver, by shape. Every dataset is opened also when tonight brought nothing for it: that
-# completes a batch a killed run committed but did not finish.
+# 4. silver, by shape: the split is kept in the run folder, and the run is marked unfinished
+# until its refused files are written (5), so that a run killed in between is completed from
+# the same bytes by the next one (at its start), whatever file fed which dataset.
 for d in results readings scores; do : > "$run/$d.ndjson"; done
 if [[ -s $validated ]]; then
   jq -r 'if has("analyte") then "results" elif has("channel") then "readings" elif has("attribute") then "scores" else "results" end' "$validated" \
@@ -213,34 +264,11 @@ if [[ -s $validated ]]; then
     | awk -F '\t' -v dir="$run" '{ print substr($0, length($1) + 2) > (dir "/" $1 ".ndjson") }' \
     || die 70 "cannot sort the records by shape"
 fi
-silver() {
-  local dataset=$1 partition=$2 key=$3
-  [[ -s $run/$dataset.ndjson || -d $lake/_manifests/silver/$dataset ]] || return 0
-  step "$pl_promote" silver --lake "$lake" --dataset "$dataset" --partition-by "$partition" --key "$key" \
-    --rejects "$run/silver-rejects-$dataset.ndjson" --wait "$wait_seconds" --quiet \
-    < "$run/$dataset.ndjson" > "$run/silver-$dataset.ndjson"
-  ((status == 0)) || die "$status" "silver $dataset failed (status $status, see $log)"
-  if [[ -s $run/silver-rejects-$dataset.ndjson ]]; then
-    say "silver $dataset refused $(wc -l < "$run/silver-rejects-$dataset.ndjson") records ($run/silver-rejects-$dataset.ndjson)"
-  fi
-}
-silver results measured_at:day sample_id,analyte,measured_at
-silver readings ts:day run,channel,ts
-silver scores date:day panelist,sample,attribute
-
-# 5. refused: tonight's files that silver still does not list
-if ((${#tonight[@]})); then
-  list_pending > "$run/pending-after.ndjson" || die 70 "pending failed (see $log)"
-  sha_of < "$run/tonight.ndjson" | with_sha "" "$run/pending-after.ndjson" > "$run/refused.ndjson"
-  {
-    # Keep the refused files not tried tonight; forget those tried (promoted, or refused again below).
-    sha_of < "$run/tonight.ndjson" | with_sha -v "$runs/refused.ndjson"
-    sed "s/}\$/,\"refused_in\":\"${run##*/}\"}/" "$run/refused.ndjson"
-  } | replace "$runs/refused.ndjson"
-  if [[ -s $run/refused.ndjson ]]; then
-    say "$(wc -l < "$run/refused.ndjson") files gave no record to silver: $(sed -n 's/.*"name":"\([^"]*\)".*/\1/p' "$run/refused.ndjson" | paste -sd ',' | sed 's/,/, /g') (left out from now on: $runs/refused.ndjson)"
-  fi
-fi
+echo "${run##*/}" | replace "$runs/unfinished"
+promote_silver "$run"
+# 5. refused
+record_refused "$run"
+rm -f "$runs/unfinished"
 
 # 6. gold
 if [[ -d $lake/_manifests/silver/results ]]; then
