@@ -114,7 +114,8 @@ for c in pl-extract pl-clean pl-validate pl-promote pl-load; do
   else
     p=$(command -v "$c") || die 69 "$c: not found on PATH (set PL_BIN to the folder of the pl commands)"
   fi
-  declare "${c//-/_}=$p"
+  # Absolute: pl-extract and pl-promote pending run inside the lake folder.
+  declare "${c//-/_}=$(cd "$(dirname "$p")" && pwd)/${p##*/}"
 done
 for c in flock gzip jq; do command -v "$c" > /dev/null || die 69 "$c: not found on PATH"; done
 
