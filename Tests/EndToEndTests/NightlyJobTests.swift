@@ -168,10 +168,9 @@ struct NightlyJobTests {
 
   @Test func overTheExamplesASecondNightChangesNothing() throws {
     let job = try Job("examples")
-    let examples = try FileManager.default.contentsOfDirectory(atPath: Self.root.path + "/examples")
-      .filter { ["csv", "txt", "ndjson"].contains(($0 as NSString).pathExtension) }.sorted()
+    let examples = try Self.exampleFiles().map(\.lastPathComponent)
     #expect(examples.count >= 3)
-    try job.add(examples.map { Self.root.appendingPathComponent("examples/" + $0) })
+    try job.add(try Self.exampleFiles())
     let first = try job.run()
     #expect(first.status == 0, "\(first.err)")
     let before = try Self.snapshot(job)
@@ -189,6 +188,57 @@ struct NightlyJobTests {
     let gold = try Self.bash("sqlite3 lab.sqlite 'SELECT count(*) FROM gold'", in: job.dir.path)
     #expect(try Int(gold.trimmingCharacters(in: .whitespacesAndNewlines)) == Self.manifestCounts(job.lake).filter { $0.key.hasPrefix("gold/") }.values.reduce(0, +))
     try Self.checkWithDuckDB(job.lake)
+  }
+
+  static func exampleFiles() throws -> [URL] {
+    try FileManager.default.contentsOfDirectory(atPath: root.path + "/examples")
+      .filter { ["csv", "txt", "ndjson"].contains(($0 as NSString).pathExtension) }.sorted()
+      .map { root.appendingPathComponent("examples/" + $0) }
+  }
+
+  @Test func aFileNoCommandCanReadIsRefusedOnceAndTriedAgainOnRequest() throws {
+    let job = try Job("refused")
+    try job.add(try Self.exampleFiles())
+    let scan = job.dir.path + "/scan.pdf"
+    try Data("%PDF-1.4 a scanned page, cut short\n".utf8).write(to: URL(fileURLWithPath: scan))
+    try job.add([URL(fileURLWithPath: scan)])
+    let scanSHA = try Self.sha256(scan)
+    let first = try job.run()
+    #expect(first.status == 65, "\(first.err)")
+    #expect(first.err.contains("scan.pdf"), "the refused file is not named: \(first.err)")
+    #expect(try Self.shas(inRecords: job.runs + "/refused.ndjson") == [scanSHA])
+    // The others went through.
+    #expect(try Self.silverInputs(job.lake).values.reduce(Set<String>()) { $0.union($1) }.count == (try Self.exampleFiles()).count)
+
+    let before = try Self.snapshot(job)
+    let second = try job.run()
+    #expect(second.status == 0, "a refused file is not tried every night: \(second.err)")
+    #expect(try Self.shas(inRecords: try job.lastRun() + "/tonight.ndjson").isEmpty)
+    #expect(try Self.snapshot(job) == before)
+
+    let retried = try Self.shell(["/bin/bash"] + job.arguments + ["--retry-refused"], environment: Self.environment)
+    #expect(retried.status == 65, "\(retried.err)")
+    #expect(try Self.shas(inRecords: try job.lastRun() + "/tonight.ndjson") == [scanSHA])
+    #expect(try Self.shas(inRecords: job.runs + "/refused.ndjson") == [scanSHA])
+    #expect(try Self.snapshot(job) == before, "trying a refused file again changed the lake or the database")
+  }
+
+  @Test func aFailedQualityGatePromotesNothingAndExits1() throws {
+    let job = try Job("gate")
+    try job.add(try Self.exampleFiles())
+    // The example files have a record the lab schema rejects: no reject is allowed here.
+    let gated = try Self.shell(["/bin/bash"] + job.arguments + ["--max-rejects", "0"], environment: Self.environment)
+    #expect(gated.status == 1, "\(gated.err)")
+    #expect(gated.err.contains("quality gate"))
+    let run = try job.lastRun()
+    #expect(FileManager.default.fileExists(atPath: run + "/report.html"))
+    #expect(try String(contentsOfFile: run + "/rejects.ndjson", encoding: .utf8).split(separator: "\n").count >= 1)
+    #expect(!FileManager.default.fileExists(atPath: job.lake + "/silver"), "a failed gate promoted records")
+    #expect(!FileManager.default.fileExists(atPath: job.db))
+    // The files stay pending: a night that allows the rejects promotes them all.
+    let next = try job.run()
+    #expect(next.status == 0, "\(next.err)")
+    #expect(try Self.silverInputs(job.lake).values.reduce(Set<String>()) { $0.union($1) }.count == (try Self.exampleFiles()).count)
   }
 
   @Test func aSecondRunWhileOneHoldsTheLockExits75() throws {
