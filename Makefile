@@ -20,7 +20,9 @@ release: deps
 	$(SWIFT) build -c release
 
 # The example pipeline: four lab files into demo/lab.sqlite as they are, then the main job
-# (extract | clean | validate | load) into its results table, and a look at what landed.
+# (extract | clean | validate | load) into its results table, and a look at what landed; then the
+# nightly job (examples/nightly.sh) over an inbox of the example files, into demo/lake/ and
+# demo/lab.sqlite (its run folders in demo/runs/), and what the lake holds.
 demo: release
 	@bin=$$($(SWIFT) build -c release --show-bin-path); \
 	rm -rf demo && mkdir -p demo && \
@@ -42,7 +44,12 @@ demo: release
 	sqlite3 -header -column demo/lab.sqlite "SELECT sample_id, ph, measured_at, json_extract(_pl, '$$.source') || ':' || json_extract(_pl, '$$.line') AS came_from FROM ph" && \
 	echo && echo "== cleaned results: protein by sample, in g/100g, whatever the export printed" && \
 	sqlite3 -header -column demo/lab.sqlite "SELECT sample_id, analyte, value, unit, result_text, measured_at FROM results WHERE analyte = 'protein' ORDER BY sample_id LIMIT 8" && \
-	echo && echo "(quality report: demo/report.html; records that failed a rule: demo/rejects.ndjson)"
+	echo && echo "(quality report: demo/report.html; records that failed a rule: demo/rejects.ndjson)" && \
+	echo && echo "== the nightly job: the example files as an inbox, through bronze, silver and gold into demo/lake and demo/lab.sqlite" && \
+	mkdir -p demo/inbox && cp examples/*.csv examples/*.txt examples/*.ndjson demo/inbox/ && \
+	PL_BIN=$$bin examples/nightly.sh --inbox demo/inbox --lake demo/lake --db demo/lab.sqlite --runs demo/runs && \
+	echo && echo "== pl-promote show --lake demo/lake" && \
+	$$bin/pl-promote show --lake demo/lake
 
 # Builds everything and runs every test: unit tests and golden cases over the built tools,
 # against SQLite and a throwaway PostgreSQL server (started here, stopped even when tests fail).
