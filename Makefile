@@ -46,7 +46,7 @@ demo: release
 	sqlite3 -header -column demo/lab.sqlite "SELECT sample_id, analyte, value, unit, result_text, measured_at FROM results WHERE analyte = 'protein' ORDER BY sample_id LIMIT 8" && \
 	echo && echo "(quality report: demo/report.html; records that failed a rule: demo/rejects.ndjson)" && \
 	echo && echo "== the nightly job: the example files as an inbox, through bronze, silver and gold into demo/lake and demo/lab.sqlite" && \
-	mkdir -p demo/inbox && cp examples/*.csv examples/*.txt examples/*.ndjson demo/inbox/ && \
+	mkdir -p demo/inbox && cp examples/*.csv examples/*.txt examples/*.ndjson examples/*.pdf demo/inbox/ && \
 	PL_BIN=$$bin examples/nightly.sh --inbox demo/inbox --lake demo/lake --db demo/lab.sqlite --runs demo/runs && \
 	echo && echo "== pl-promote show --lake demo/lake" && \
 	$$bin/pl-promote show --lake demo/lake
