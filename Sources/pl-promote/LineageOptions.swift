@@ -102,4 +102,16 @@ struct PseudonymOptions: ParsableArguments {
     if let file = pseudonymKey { key = try PseudonymKey.load(file: file) } else { key = try PseudonymKey.load(environment: pseudonymKeyEnv!) }
     return try Pseudonymise(.init(fields: fields, key: key, length: pseudonymLength, prefix: pseudonymPrefix ?? ""))
   }
+
+  /// The option the manifest records (and the batch id includes): the fields, length, prefix
+  /// and an id of the key — the pseudonym of a fixed text, which tells keys apart without
+  /// revealing them — so that the same input promoted with other pseudonyms is a new batch.
+  func manifestOption(_ transform: Pseudonymise) throws(PLError) -> Field {
+    let keyID = try Pseudonymise(.init(fields: [], key: transform.config.key, length: 16)).pseudonym(of: "pl-promote pseudonym key id")
+    var members = [Field("fields", .array(fields.map { .string($0) }))]
+    if let pseudonymLength { members.append(Field("length", .integer(pseudonymLength))) }
+    if let pseudonymPrefix { members.append(Field("prefix", .string(pseudonymPrefix))) }
+    members.append(Field("key_id", .string(keyID)))
+    return Field("pseudonymise", .object(members))
+  }
 }

@@ -66,12 +66,13 @@ struct SilverCommand: ParsableCommand {
 
   func run() throws {
     try ToolRunner(tool: "pl-promote", options: common).run { (context) throws(PLError) in
-      let plan = try SilverPlan(
+      var plan = try SilverPlan(
         dataset: dataset, partition: try PartitionRule(parsing: partitionBy), key: SilverPlan.parseKey(key),
         compression: compression, maxOpenParts: maxOpenParts)
       // The lineage file, the report and the pseudonym key are checked before the lake is touched.
       let events = try lineage.makeSink(lakePath: location.lake, qualityReport: quality.qualityReport, context: context)
       let pseudonymise = try pseudonyms.makeTransform()
+      if let pseudonymise { plan.extraOptions = [try pseudonyms.manifestOption(pseudonymise)] }
       let lake = try Lake(root: location.lake, fileMode: try write.fileMode(), create: true)
       let inputs = files.isEmpty ? ["-"] : files
       let sink = try SilverSink(lake: lake, plan: plan, identity: .current(), wait: write.wait)

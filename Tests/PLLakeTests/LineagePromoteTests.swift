@@ -124,6 +124,22 @@ import Testing
     // The same batch again: COMPLETE, nothing written.
     let againOut = try #require(Self.list(runs[order[3]]![1][key: "outputs"]).first)
     #expect(againOut[key: "outputFacets"]?.objectValue?[key: "outputStatistics"]?.objectValue?[key: "rowCount"] == .integer(0))
+
+    // A second opinion on the same file, when a Python with jsonschema is at hand.
+    if let python = LineagePythonSchemaTests.python {
+      let failure = try LineagePythonSchemaTests.runPython(python, """
+        import json, jsonschema
+        schema = json.load(open(\(JSONWriter.string(.string(LineageEmitterTests.schemaPath)))))
+        v = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        n = 0
+        for line in open('lineage.ndjson'):
+            errors = list(v.iter_errors(json.loads(line)))
+            assert not errors, [e.message for e in errors]
+            n += 1
+        assert n == 8, n
+        """, in: root)
+      #expect(failure == "")
+    }
   }
 
   @Test func aCutStreamAndARefusedRecordEndWithFail() throws {
