@@ -215,11 +215,11 @@ public struct LineageEmitter: Sendable {
       let n = line.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
       if n < 0 {
         if errno == EINTR { continue }
-        throw .io(target: path, message: systemMessage(errno))
+        throw .io(target: path, message: "cannot append the lineage event: " + systemMessage(errno))
       }
       offset += n
     }
-    guard fsync(fd) == 0 else { throw .io(target: path, message: systemMessage(errno)) }
+    guard fsync(fd) == 0 else { throw .io(target: path, message: "cannot append the lineage event: " + systemMessage(errno)) }
   }
 
   // MARK: Time
