@@ -91,8 +91,9 @@ let package = Package(
     .executableTarget(name: "pl-validate", dependencies: [
       "PLValidate", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
+    // PLClean for --pseudonymise: the same keyed pseudonyms as pl-clean (PLLake stays without it).
     .executableTarget(name: "pl-promote", dependencies: [
-      "PLLake", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      "PLLake", "PLClean", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
     // A bench entry for the gold layer (bench/gold.sh), not a product.

@@ -28,6 +28,8 @@ public struct Compaction {
   public var partitions: [String]?
   public var compression: PartCompression = .gzip
   public var wait: Double = 0
+  /// Told when the run starts and how it ends (OpenLineage events).
+  public var lineage: (any LineageSink)?
 
   public init(lake: Lake, layer: LakeLayer = .silver, dataset: String, identity: RunIdentity) {
     self.lake = lake
@@ -39,7 +41,14 @@ public struct Compaction {
   /// - Throws: `.usage` (64) without a key (none given, none recorded), `.inputMissing` (66)
   ///   for a dataset or partition that does not exist; `.tempFail` (75) when locked.
   public func run() throws(PLError) -> [CompactedPartition] {
-    let commit = try LakeCommit(lake: lake, layer: layer, dataset: dataset, identity: identity, wait: wait)
+    try withLineage(lineage, layer: layer, dataset: dataset, kind: "compact", identity: identity, lake: lake) { (startedAt) throws(PLError) in
+      try compact(startedAt: startedAt)
+    }
+  }
+
+  /// The compaction, with its committed manifest (nil when no partition needed rewriting).
+  func compact(startedAt: String) throws(PLError) -> ([CompactedPartition], Manifest?) {
+    let commit = try LakeCommit(lake: lake, layer: layer, dataset: dataset, identity: identity, wait: wait, startedAt: startedAt)
     defer { commit.abort() }
     guard !commit.state.manifests.isEmpty else {
       throw .inputMissing(source: lake.path(lake.datasetFolder(layer, dataset)), message: "no such dataset in the lake")
@@ -82,7 +91,7 @@ public struct Compaction {
       written += records
       results.append(CompactedPartition(partition: partition, partsBefore: files.count, recordsBefore: before, recordsAfter: records, rewritten: true))
     }
-    guard !outputs.isEmpty else { return results }
+    guard !outputs.isEmpty else { return (results, nil) }
     let manifest = Manifest(
       layer: layer, dataset: dataset, kind: "compact", batch: batch, identity: identity, startedAt: commit.startedAt,
       options: [Field("key", .array(key.map { .string($0) })), Field("compression", .string(compression.rawValue))],
@@ -91,8 +100,7 @@ public struct Compaction {
       outputs: outputs, removed: removed,
       // The superseded records are neither written nor refused: they are older versions.
       counts: ManifestCounts(read: read, written: written, rejected: 0))
-    try commit.commit(manifest)
-    return results
+    return (results, try commit.commit(manifest).manifest)
   }
 
   /// The key of the dataset's last batch that had one.
@@ -117,6 +125,9 @@ public struct Retention {
   public let retainDays: Int
   public var asOf: LakeDay = .today
   public var wait: Double = 0
+  /// Told when the run starts and how it ends (OpenLineage events); not for a dry run, which
+  /// changes nothing.
+  public var lineage: (any LineageSink)?
 
   public init(lake: Lake, layer: LakeLayer, dataset: String, identity: RunIdentity, retainDays: Int) {
     self.lake = lake
@@ -128,8 +139,17 @@ public struct Retention {
 
   /// The partitions removed (or, with `dryRun`, that would be), with their files.
   public func run(dryRun: Bool = false) throws(PLError) -> [(partition: String, files: [LiveFile])] {
+    if dryRun { return try remove(dryRun: true, startedAt: LakeTime.now()).0 }
+    let kind = layer == .bronze ? "purge-bronze" : "retention"
+    return try withLineage(lineage, layer: layer, dataset: dataset, kind: kind, identity: identity, lake: lake) { (startedAt) throws(PLError) in
+      try remove(dryRun: false, startedAt: startedAt)
+    }
+  }
+
+  /// The removal, with its committed manifest (nil when nothing was old enough, or a dry run).
+  func remove(dryRun: Bool, startedAt: String) throws(PLError) -> ([(partition: String, files: [LiveFile])], Manifest?) {
     let prefix = layer == .bronze ? "ingest_date=" : "date="
-    let commit = try LakeCommit(lake: lake, layer: layer, dataset: dataset, identity: identity, wait: wait)
+    let commit = try LakeCommit(lake: lake, layer: layer, dataset: dataset, identity: identity, wait: wait, startedAt: startedAt)
     defer { commit.abort() }
     guard !commit.state.manifests.isEmpty else {
       throw .inputMissing(source: lake.path(lake.datasetFolder(layer, dataset)), message: "no such dataset in the lake")
@@ -139,7 +159,7 @@ public struct Retention {
       guard $0.partition.hasPrefix(prefix), let day = LakeDay(text: String($0.partition.dropFirst(prefix.count))) else { return false }
       return day < cutoff
     }
-    guard !old.isEmpty, !dryRun else { return old }
+    guard !old.isEmpty, !dryRun else { return (old, nil) }
     let removed = old.flatMap { $0.files.map(\.output.path) }
     let batch = try LakeDigest.hex("retention\n\(layer.rawValue)\n\(dataset)\n" + removed.joined(separator: "\n"))
     let manifest = Manifest(
@@ -148,7 +168,6 @@ public struct Retention {
       options: [Field("retain_days", .integer(retainDays)), Field("as_of", .string(asOf.description)), Field("cutoff", .string(cutoff.description))],
       inputs: [], outputs: [], removed: removed,
       counts: ManifestCounts(read: old.reduce(0) { $0 + $1.files.reduce(0) { $0 + ($1.output.records ?? 0) } }, written: 0, rejected: 0))
-    try commit.commit(manifest)
-    return old
+    return (old, try commit.commit(manifest).manifest)
   }
 }

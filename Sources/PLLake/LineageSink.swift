@@ -52,3 +52,27 @@ public protocol LineageSink: AnyObject {
   func runStarted(_ event: LakeRunEvent) throws(PLError)
   func runEnded(_ event: LakeRunEvent) throws(PLError)
 }
+
+/// Runs `body` between the lineage sink's `runStarted` and `runEnded`: `body` gets the run's
+/// start time and returns its result with the committed manifest, or nil when it committed
+/// nothing (the batch was already there, nothing to do): `alreadyPresent`. A failure is told
+/// as `failed` and thrown on; a sink failing at the start stops the run before `body`.
+func withLineage<Result>(_ lineage: (any LineageSink)?, layer: LakeLayer, dataset: String, kind: String, identity: RunIdentity, lake: Lake,
+                         _ body: (String) throws(PLError) -> (Result, Manifest?)) throws(PLError) -> Result {
+  let startedAt = LakeTime.now()
+  func event(_ status: LakeRunEvent.Status, _ manifest: Manifest? = nil, error: PLError? = nil) -> LakeRunEvent {
+    LakeRunEvent(
+      status: status, layer: layer, dataset: dataset, kind: kind, identity: identity, startedAt: startedAt,
+      endedAt: status == .running ? nil : (manifest?.endedAt ?? LakeTime.now()), lakeRoot: lake.root,
+      inputs: manifest?.inputs ?? [], manifest: manifest, error: error)
+  }
+  try lineage?.runStarted(event(.running))
+  do throws(PLError) {
+    let (result, manifest) = try body(startedAt)
+    try lineage?.runEnded(event(manifest == nil ? .alreadyPresent : .completed, manifest))
+    return result
+  } catch {
+    try? lineage?.runEnded(event(.failed, error: error))
+    throw error
+  }
+}

@@ -13,6 +13,9 @@ public struct SilverPlan: Sendable {
   /// the least recently written part is finished and a later record of its partition starts
   /// a new part (`part-<batch>-1…`). Bounds memory and descriptors.
   public var maxOpenParts: Int
+  /// Further options that shape the records written (`pseudonymise`): recorded in the manifest
+  /// and part of the batch id, so that the same input promoted differently is a new batch.
+  public var extraOptions: [Field] = []
 
   public init(dataset: String, partition: PartitionRule = PartitionRule(field: "measured_at"), key: [String] = [],
               compression: PartCompression = .gzip, maxOpenParts: Int = 32) throws(PLError) {
@@ -38,7 +41,7 @@ public struct SilverPlan: Sendable {
       Field("partition_by", .string(partition.description)),
       Field("key", .array(key.map { .string($0) })),
       Field("compression", .string(compression.rawValue)),
-    ]
+    ] + extraOptions
   }
 }
 

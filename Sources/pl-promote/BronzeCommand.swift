@@ -33,6 +33,7 @@ struct BronzeCommand: ParsableCommand {
   var ingestDate: String?
 
   @OptionGroup var write: LakeWriteOptions
+  @OptionGroup var lineage: LineageOptions
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
@@ -45,8 +46,11 @@ struct BronzeCommand: ParsableCommand {
   func run() throws {
     try ToolRunner(tool: "pl-promote", options: common).run { (context) throws(PLError) in
       try Lake.validate(dataset: dataset)
+      let events = try lineage.makeSink(lakePath: location.lake, context: context)
+      if files.contains("-"), let name { events?.standardInputNames = [name] }
       let lake = try Lake(root: location.lake, fileMode: try write.fileMode(), create: true)
       var promotion = BronzePromotion(lake: lake, dataset: dataset, identity: .current())
+      promotion.lineage = events
       promotion.wait = write.wait
       promotion.ingestDate = try parseDay(ingestDate, option: "--ingest-date")
       let inputs = files.map { BronzePromotion.Input(path: $0, name: $0 == "-" ? name! : $0) }

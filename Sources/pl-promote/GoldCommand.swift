@@ -42,7 +42,11 @@ struct GoldCommand: ParsableCommand {
   var compression: PartCompression = .gzip
 
   @OptionGroup var write: LakeWriteOptions
+  @OptionGroup var lineage: LineageOptions
+  @OptionGroup var quality: QualityReportOptions
   @OptionGroup var common: CommonOptions
+
+  func validate() throws { try quality.check(with: lineage) }
 
   func run() throws {
     try ToolRunner(tool: "pl-promote", options: common).run { (context) throws(PLError) in
@@ -51,8 +55,10 @@ struct GoldCommand: ParsableCommand {
       try Lake.validate(dataset: dataset)
       let gold = goldDataset ?? dataset
       try Lake.validate(dataset: gold)
+      let events = try lineage.makeSink(lakePath: location.lake, qualityReport: quality.qualityReport, context: context)
       let lake = try Lake(root: location.lake, fileMode: try write.fileMode(), create: false)
       var run = GoldLakeRun(lake: lake, silverDataset: dataset, goldDataset: gold, spec: goldSpec, specSHA256: specSHA256, identity: .current())
+      run.lineage = events
       run.compression = compression
       run.wait = write.wait
       run.full = full

@@ -34,13 +34,16 @@ struct RetentionCommand: ParsableCommand {
   var dryRun = false
 
   @OptionGroup var write: LakeWriteOptions
+  @OptionGroup var lineage: LineageOptions
   @OptionGroup var common: CommonOptions
 
   func run() throws {
     try ToolRunner(tool: "pl-promote", options: common).run { (context) throws(PLError) in
       try Lake.validate(dataset: dataset)
+      let events = try lineage.makeSink(lakePath: location.lake, context: context)
       let lake = try Lake(root: location.lake, fileMode: try write.fileMode(), create: false)
       var retention = Retention(lake: lake, layer: layer == .gold ? .gold : .silver, dataset: dataset, identity: .current(), retainDays: try parseRetention(retain))
+      retention.lineage = events
       retention.asOf = try parseDay(asOf, option: "--as-of")
       retention.wait = write.wait
       let removed = try retention.run(dryRun: dryRun)
@@ -75,13 +78,16 @@ struct PurgeBronzeCommand: ParsableCommand {
   var confirm = false
 
   @OptionGroup var write: LakeWriteOptions
+  @OptionGroup var lineage: LineageOptions
   @OptionGroup var common: CommonOptions
 
   func run() throws {
     try ToolRunner(tool: "pl-promote", options: common).run { (context) throws(PLError) in
       try Lake.validate(dataset: dataset)
+      let events = try lineage.makeSink(lakePath: location.lake, context: context)
       let lake = try Lake(root: location.lake, fileMode: try write.fileMode(), create: false)
       var purge = Retention(lake: lake, layer: .bronze, dataset: dataset, identity: .current(), retainDays: try parseRetention(retain))
+      purge.lineage = events
       purge.asOf = try parseDay(asOf, option: "--as-of")
       purge.wait = write.wait
       let removed = try purge.run(dryRun: !confirm)

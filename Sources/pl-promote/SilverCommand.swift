@@ -56,20 +56,32 @@ struct SilverCommand: ParsableCommand {
     help: ArgumentHelp("At most N parts are written at once; a batch touching more partitions starts a further part of a partition when it comes back to it. (default: 32)", valueName: "N"))
   var maxOpenParts: Int = 32
 
+  @OptionGroup var pseudonyms: PseudonymOptions
   @OptionGroup var write: LakeWriteOptions
+  @OptionGroup var lineage: LineageOptions
+  @OptionGroup var quality: QualityReportOptions
   @OptionGroup var common: CommonOptions
+
+  func validate() throws { try quality.check(with: lineage) }
 
   func run() throws {
     try ToolRunner(tool: "pl-promote", options: common).run { (context) throws(PLError) in
-      let plan = try SilverPlan(
+      var plan = try SilverPlan(
         dataset: dataset, partition: try PartitionRule(parsing: partitionBy), key: SilverPlan.parseKey(key),
         compression: compression, maxOpenParts: maxOpenParts)
+      // The lineage file, the report and the pseudonym key are checked before the lake is touched.
+      let events = try lineage.makeSink(lakePath: location.lake, qualityReport: quality.qualityReport, context: context)
+      let pseudonymise = try pseudonyms.makeTransform()
+      if let pseudonymise { plan.extraOptions = [try pseudonyms.manifestOption(pseudonymise)] }
       let lake = try Lake(root: location.lake, fileMode: try write.fileMode(), create: true)
       let inputs = files.isEmpty ? ["-"] : files
       let sink = try SilverSink(lake: lake, plan: plan, identity: .current(), wait: write.wait)
+      sink.lineage = events
       let rejectsFile = try rejects.map { (path) throws(PLError) in try RejectsFile(path: path) }
       let reporter = RefusalReporter(inner: rejectsFile, silver: sink) { context.warn($0) }
-      let pipeline = Pipeline(transforms: [SilverCheck(plan: plan)], sink: sink, rejects: rejectsFile == nil ? nil : reporter)
+      // Pseudonyms first: the partition and the key are taken from the values as stored.
+      let transforms: [any RecordTransform] = (pseudonymise.map { [$0] } ?? []) + [SilverCheck(plan: plan)]
+      let pipeline = Pipeline(transforms: transforms, sink: sink, rejects: rejectsFile == nil ? nil : reporter)
       do throws(PLError) {
         try sink.start(inputNames: inputs)
         for path in inputs {
@@ -146,13 +158,16 @@ struct CompactCommand: ParsableCommand {
   var compression: PartCompression = .gzip
 
   @OptionGroup var write: LakeWriteOptions
+  @OptionGroup var lineage: LineageOptions
   @OptionGroup var common: CommonOptions
 
   func run() throws {
     try ToolRunner(tool: "pl-promote", options: common).run { (context) throws(PLError) in
       try Lake.validate(dataset: dataset)
+      let events = try lineage.makeSink(lakePath: location.lake, context: context)
       let lake = try Lake(root: location.lake, fileMode: try write.fileMode(), create: false)
       var compaction = Compaction(lake: lake, layer: layer == .gold ? .gold : .silver, dataset: dataset, identity: .current())
+      compaction.lineage = events
       if let key {
         let fields = SilverPlan.parseKey(key)
         guard !fields.contains(where: \.isEmpty) else { throw .usage("--key: a field name is empty (write FIELD,FIELD)") }

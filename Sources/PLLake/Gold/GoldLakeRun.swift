@@ -24,6 +24,8 @@ public struct GoldLakeRun {
   public var compression: PartCompression = .gzip
   public var wait: Double = 0
   public var full = false
+  /// Told when the run starts and how it ends (OpenLineage events).
+  public var lineage: (any LineageSink)?
 
   public init(lake: Lake, silverDataset: String, goldDataset: String, spec: GoldSpec, specSHA256: String, identity: RunIdentity) {
     self.lake = lake
@@ -64,19 +66,26 @@ public struct GoldLakeRun {
   /// - Throws: `.inputMissing` (66) when the silver dataset does not exist; `.tempFail` (75)
   ///   when another run holds the gold dataset; `.malformed` (65) for a damaged part.
   public func run(onRefuse: @escaping (GoldRefusal) -> Void = { _ in }) throws(PLError) -> Outcome {
+    try withLineage(lineage, layer: .gold, dataset: goldDataset, kind: "gold", identity: identity, lake: lake) { (startedAt) throws(PLError) in
+      try build(startedAt: startedAt, onRefuse: onRefuse)
+    }
+  }
+
+  /// The build itself, with the committed manifest (nil when gold was up to date).
+  func build(startedAt: String, onRefuse: @escaping (GoldRefusal) -> Void) throws(PLError) -> (Outcome, Manifest?) {
     try Lake.validate(dataset: silverDataset)
     let silver = try lake.dataset(.silver, silverDataset)
     guard !silver.manifests.isEmpty else {
       throw .inputMissing(source: lake.path(lake.datasetFolder(.silver, silverDataset)), message: "no such dataset in the lake")
     }
-    let commit = try LakeCommit(lake: lake, layer: .gold, dataset: goldDataset, identity: identity, wait: wait)
+    let commit = try LakeCommit(lake: lake, layer: .gold, dataset: goldDataset, identity: identity, wait: wait, startedAt: startedAt)
     defer { commit.abort() }
     let partitions = silver.partitions
     let state: [Field] = partitions.map { Field($0.partition, .array($0.files.map { .string($0.output.sha256) })) }
     let batch = try LakeDigest.hex(
       "gold\n\(goldDataset)\n\(silverDataset)\n\(specSHA256)\n\(compression.rawValue)\n" + JSONWriter.string(.object(state)))
     if commit.state.hasBatch(batch) {
-      return Outcome(status: .upToDate, batch: batch, full: false, written: [], emptied: [], silverPartitionsRead: 0, recordsRead: 0, refused: 0)
+      return (Outcome(status: .upToDate, batch: batch, full: false, written: [], emptied: [], silverPartitionsRead: 0, recordsRead: 0, refused: 0), nil)
     }
     let last = commit.state.manifests.last { $0.manifest.kind == "gold" }?.manifest
     var byDay = false
@@ -165,6 +174,8 @@ public struct GoldLakeRun {
     var outputs: [ManifestOutput] = []
     var written: [(String, Int)] = []
     var emptied: [String] = []
+    // The fields of the gold records and their JSON kinds, for the manifest (and lineage's schema facet).
+    var fields = SeenFields()
     for p in order {
       let records = byPartition[p] ?? []
       guard !records.isEmpty else {
@@ -172,7 +183,10 @@ public struct GoldLakeRun {
         continue
       }
       outputs.append(try commit.writePart(partition: p, batch: batch, index: 0, compression: compression) { (part) throws(PLError) in
-        for record in records { try part.append(record) }
+        for record in records {
+          fields.observe(record)
+          try part.append(record)
+        }
       })
       written.append((p, records.count))
     }
@@ -183,9 +197,10 @@ public struct GoldLakeRun {
         Field("compression", .string(compression.rawValue)), Field("full", .bool(!incremental)), Field("silver", .object(state)),
       ],
       inputs: inputs, outputs: outputs, removed: removed,
-      counts: ManifestCounts(read: output.recordsRead, written: output.records.count, rejected: refused))
-    try commit.commit(manifest)
-    return Outcome(status: .built, batch: batch, full: !incremental, written: written, emptied: emptied,
-                   silverPartitionsRead: read.count, recordsRead: output.recordsRead, refused: refused)
+      counts: ManifestCounts(read: output.recordsRead, written: output.records.count, rejected: refused),
+      schema: fields.schemaFields)
+    let committed = try commit.commit(manifest)
+    return (Outcome(status: .built, batch: batch, full: !incremental, written: written, emptied: emptied,
+                    silverPartitionsRead: read.count, recordsRead: output.recordsRead, refused: refused), committed.manifest)
   }
 }

@@ -68,9 +68,11 @@ public struct LineageEmitter: Sendable {
 
   /// Appends the COMPLETE event: the outputs with their statistics and schema, and the quality
   /// assertions when a report was given.
+  ///
+  /// `runFacets` are added to the run (this toolkit's own, such as `pl_batch`).
   public func complete(run: LineageRun, outputs: [LineageOutput], schema: [LineageField], quality: LineageQuality? = nil,
-                       at time: Double = wallClockSeconds()) throws(PLError) {
-    try append(completeEvent(run: run, outputs: outputs, schema: schema, quality: quality, at: time))
+                       runFacets: [Field] = [], at time: Double = wallClockSeconds()) throws(PLError) {
+    try append(completeEvent(run: run, outputs: outputs, schema: schema, quality: quality, runFacets: runFacets, at: time))
   }
 
   /// Appends the FAIL event, with the error's one-line message.
@@ -88,12 +90,13 @@ public struct LineageEmitter: Sendable {
           outputs: run.outputDatasets.map { .object([Field("namespace", .string(namespace)), Field("name", .string($0))]) })
   }
 
-  public func completeEvent(run: LineageRun, outputs: [LineageOutput], schema: [LineageField], quality: LineageQuality?, at time: Double) -> JSONValue {
+  public func completeEvent(run: LineageRun, outputs: [LineageOutput], schema: [LineageField], quality: LineageQuality?,
+                            runFacets: [Field] = [], at time: Double) -> JSONValue {
     // The assertions were made on the records the inputs gave; with no named input (records
     // from a pipe), they go on the outputs, which hold those records.
     let onInputs = quality != nil && !run.inputs.isEmpty
     return event("COMPLETE", run: run, at: time, inputs: run.inputs.map { input($0, quality: onInputs ? quality : nil) },
-                 outputs: outputs.map { output($0, schema: schema, quality: onInputs ? nil : quality) })
+                 outputs: outputs.map { output($0, schema: schema, quality: onInputs ? nil : quality) }, runFacets: runFacets)
   }
 
   public func failEvent(run: LineageRun, error: String, at time: Double) -> JSONValue {
@@ -136,17 +139,23 @@ public struct LineageEmitter: Sendable {
   }
 
   func output(_ output: LineageOutput, schema: [LineageField], quality: LineageQuality?) -> JSONValue {
-    var facets = [
-      Field("dataSource", dataSource(namespace)),
-      Field("schema", facet("SchemaDatasetFacet", "1-1-1", [
+    // No schema facet when the fields are not known (a compaction or a removal writes no new
+    // kind of record): an empty one would say the dataset has no fields.
+    var facets = [Field("dataSource", dataSource(namespace))]
+    if !schema.isEmpty {
+      facets.append(Field("schema", facet("SchemaDatasetFacet", "1-1-1", [
         Field("fields", .array(schema.map { .object([Field("name", .string($0.name)), Field("type", .string($0.type))]) })),
-      ])),
-      Field("pl_parts", customFacet("PartsDatasetFacet", [Field("parts", .array(output.parts.map { .string($0) }))])),
-    ]
+      ])))
+    }
+    facets.append(Field("pl_parts", customFacet("PartsDatasetFacet", [Field("parts", .array(output.parts.map { .string($0) }))])))
+    if !output.removed.isEmpty {
+      facets.append(Field("pl_removed", customFacet("RemovedFilesDatasetFacet", [Field("files", .array(output.removed.map { .string($0) }))])))
+    }
     if let quality { facets.append(Field("dataQualityAssertions", assertions(quality))) }
-    let statistics = facet("OutputStatisticsOutputDatasetFacet", "1-0-2", [
-      Field("rowCount", .integer(output.records)), Field("size", .integer(output.bytes)), Field("fileCount", .integer(output.parts.count)),
-    ])
+    var counts: [Field] = []
+    if let records = output.records { counts.append(Field("rowCount", .integer(records))) }
+    counts += [Field("size", .integer(output.bytes)), Field("fileCount", .integer(output.parts.count))]
+    let statistics = facet("OutputStatisticsOutputDatasetFacet", "1-0-2", counts)
     return .object([
       Field("namespace", .string(namespace)), Field("name", .string(output.dataset)),
       Field("facets", .object(facets)),
@@ -185,22 +194,32 @@ public struct LineageEmitter: Sendable {
 
   // MARK: Writing
 
+  /// Opens the file for appending (creating it, empty, when missing) and closes it: run before
+  /// the lake is touched, so that a lineage file that cannot be written stops the run first.
+  ///
+  /// - Throws: `PLError.cannotCreate` when it cannot be opened for appending.
+  public func probe() throws(PLError) {
+    let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw .cannotCreate(target: path, message: "cannot open the lineage file for appending: " + systemMessage(errno)) }
+    close(fd)
+  }
+
   /// Appends `event` as one line: one write(2) on an O_APPEND descriptor, then fsync.
   func append(_ event: JSONValue) throws(PLError) {
     let line = Array((JSONWriter.string(event) + "\n").utf8)
     let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw .cannotCreate(target: path, message: systemMessage(errno)) }
+    guard fd >= 0 else { throw .cannotCreate(target: path, message: "cannot open the lineage file for appending: " + systemMessage(errno)) }
     defer { close(fd) }
     var offset = 0
     while offset < line.count {
       let n = line.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
       if n < 0 {
         if errno == EINTR { continue }
-        throw .io(target: path, message: systemMessage(errno))
+        throw .io(target: path, message: "cannot append the lineage event: " + systemMessage(errno))
       }
       offset += n
     }
-    guard fsync(fd) == 0 else { throw .io(target: path, message: systemMessage(errno)) }
+    guard fsync(fd) == 0 else { throw .io(target: path, message: "cannot append the lineage event: " + systemMessage(errno)) }
   }
 
   // MARK: Time

@@ -66,15 +66,19 @@ public struct LineageOutput: Equatable, Sendable {
   public var dataset: String
   /// The part files written, relative to the lake (`silver/results/date=2026-11-30/part-….ndjson.gz`).
   public var parts: [String]
-  public var records: Int
+  /// Records written; nil when the files are not records (bronze keeps files as received).
+  public var records: Int?
   /// Bytes written (compressed, as stored).
   public var bytes: Int
+  /// Files the run took out of the dataset (compaction, retention, a rebuilt gold partition).
+  public var removed: [String]
 
-  public init(dataset: String, parts: [String], records: Int, bytes: Int) {
+  public init(dataset: String, parts: [String], records: Int?, bytes: Int, removed: [String] = []) {
     self.dataset = dataset
     self.parts = parts
     self.records = records
     self.bytes = bytes
+    self.removed = removed
   }
 }
 
@@ -114,13 +118,21 @@ public struct SeenFields: Sendable {
     case .bool: bit = 4
     case .object: bit = 8
     case .array: bit = 16
-    case .null: bit = 0
+    case .null: bit = 32
     }
     if let seen = kinds[name] {
       if seen & bit != bit { kinds[name] = seen | bit }
     } else {
       order.append(name)
       kinds[name] = bit
+    }
+  }
+
+  /// The fields seen so far, as a manifest lists them: the JSON kinds of each, sorted.
+  public var schemaFields: [SchemaField] {
+    order.map { name in
+      let bits = kinds[name] ?? 0
+      return SchemaField(name: name, kinds: (Self.names + [(32, "null")]).filter { bits & $0.0 != 0 }.map(\.1).sorted())
     }
   }
 
