@@ -165,7 +165,7 @@ _pl-extract() {
     local -a repeating_flags=()
     local -a non_repeating_flags=(--no-header --detect --allow-ragged -r --recursive --hidden-sheets -q --quiet --no-meta --version -h --help)
     local -a repeating_options=(--sheet)
-    local -a non_repeating_options=(--format -d --delimiter --quote --escape --header-row --header-rows --skip --comment --widths --dialect --mode --max-row-size --encoding --on-error --max-total-size --max-expansion --max-depth --max-members --record-path --log-format --metrics)
+    local -a non_repeating_options=(--format -d --delimiter --quote --escape --header-row --header-rows --skip --comment --widths --dialect --mode --pages --password --password-file --min-quality --rejects --max-rejects --template --max-row-size --encoding --on-error --max-total-size --max-expansion --max-depth --max-members --record-path --log-format --metrics)
     __pl-extract_offer_flags_options -1
 
     # Offer option value completions
@@ -201,6 +201,27 @@ _pl-extract() {
         return
         ;;
     '--mode')
+        return
+        ;;
+    '--pages')
+        return
+        ;;
+    '--password')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    '--min-quality')
+        return
+        ;;
+    '--rejects')
+        return
+        ;;
+    '--max-rejects')
+        return
+        ;;
+    '--template')
         return
         ;;
     '--max-row-size')

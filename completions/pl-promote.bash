@@ -188,7 +188,7 @@ _pl-promote_bronze() {
     repeating_flags=()
     non_repeating_flags=(-q --quiet --no-meta --version -h --help)
     repeating_options=()
-    non_repeating_options=(--lake --dataset --name --ingest-date --mode --wait --log-format --metrics)
+    non_repeating_options=(--lake --dataset --name --ingest-date --mode --wait --lineage --lineage-namespace --log-format --metrics)
     __pl-promote_offer_flags_options -1
 
     # Offer option value completions
@@ -209,6 +209,12 @@ _pl-promote_bronze() {
         return
         ;;
     '--wait')
+        return
+        ;;
+    '--lineage')
+        return
+        ;;
+    '--lineage-namespace')
         return
         ;;
     '--log-format')
@@ -254,7 +260,7 @@ _pl-promote_silver() {
     repeating_flags=()
     non_repeating_flags=(-q --quiet --no-meta --version -h --help)
     repeating_options=()
-    non_repeating_options=(--lake --dataset --partition-by --key --compression --rejects --max-open-parts --mode --wait --log-format --metrics)
+    non_repeating_options=(--lake --dataset --partition-by --key --compression --rejects --max-open-parts --pseudonymise --pseudonym-key --pseudonym-key-env --pseudonym-length --pseudonym-prefix --mode --wait --lineage --lineage-namespace --quality-report --log-format --metrics)
     __pl-promote_offer_flags_options -1
 
     # Offer option value completions
@@ -281,10 +287,34 @@ _pl-promote_silver() {
     '--max-open-parts')
         return
         ;;
+    '--pseudonymise')
+        return
+        ;;
+    '--pseudonym-key')
+        return
+        ;;
+    '--pseudonym-key-env')
+        return
+        ;;
+    '--pseudonym-length')
+        return
+        ;;
+    '--pseudonym-prefix')
+        return
+        ;;
     '--mode')
         return
         ;;
     '--wait')
+        return
+        ;;
+    '--lineage')
+        return
+        ;;
+    '--lineage-namespace')
+        return
+        ;;
+    '--quality-report')
         return
         ;;
     '--log-format')
@@ -301,7 +331,7 @@ _pl-promote_compact() {
     repeating_flags=()
     non_repeating_flags=(-q --quiet --no-meta --version -h --help)
     repeating_options=(--partition)
-    non_repeating_options=(--lake --dataset --layer --key --compression --mode --wait --log-format --metrics)
+    non_repeating_options=(--lake --dataset --layer --key --compression --mode --wait --lineage --lineage-namespace --log-format --metrics)
     __pl-promote_offer_flags_options 0
 
     # Offer option value completions
@@ -330,6 +360,12 @@ _pl-promote_compact() {
         return
         ;;
     '--wait')
+        return
+        ;;
+    '--lineage')
+        return
+        ;;
+    '--lineage-namespace')
         return
         ;;
     '--log-format')
@@ -404,7 +440,7 @@ _pl-promote_gold() {
     repeating_flags=()
     non_repeating_flags=(--full -q --quiet --no-meta --version -h --help)
     repeating_options=()
-    non_repeating_options=(--lake --dataset --spec --gold-dataset --compression --mode --wait --log-format --metrics)
+    non_repeating_options=(--lake --dataset --spec --gold-dataset --compression --mode --wait --lineage --lineage-namespace --quality-report --log-format --metrics)
     __pl-promote_offer_flags_options 0
 
     # Offer option value completions
@@ -431,6 +467,15 @@ _pl-promote_gold() {
     '--wait')
         return
         ;;
+    '--lineage')
+        return
+        ;;
+    '--lineage-namespace')
+        return
+        ;;
+    '--quality-report')
+        return
+        ;;
     '--log-format')
         __pl-promote_add_completions -W 'text'$'\n''json'
         return
@@ -445,7 +490,7 @@ _pl-promote_retention() {
     repeating_flags=()
     non_repeating_flags=(--dry-run -q --quiet --no-meta --version -h --help)
     repeating_options=()
-    non_repeating_options=(--lake --dataset --layer --retain --as-of --mode --wait --log-format --metrics)
+    non_repeating_options=(--lake --dataset --layer --retain --as-of --mode --wait --lineage --lineage-namespace --log-format --metrics)
     __pl-promote_offer_flags_options 0
 
     # Offer option value completions
@@ -472,6 +517,12 @@ _pl-promote_retention() {
     '--wait')
         return
         ;;
+    '--lineage')
+        return
+        ;;
+    '--lineage-namespace')
+        return
+        ;;
     '--log-format')
         __pl-promote_add_completions -W 'text'$'\n''json'
         return
@@ -486,7 +537,7 @@ _pl-promote_purge-bronze() {
     repeating_flags=()
     non_repeating_flags=(--confirm -q --quiet --no-meta --version -h --help)
     repeating_options=()
-    non_repeating_options=(--lake --dataset --retain --as-of --mode --wait --log-format --metrics)
+    non_repeating_options=(--lake --dataset --retain --as-of --mode --wait --lineage --lineage-namespace --log-format --metrics)
     __pl-promote_offer_flags_options 0
 
     # Offer option value completions
@@ -507,6 +558,12 @@ _pl-promote_purge-bronze() {
         return
         ;;
     '--wait')
+        return
+        ;;
+    '--lineage')
+        return
+        ;;
+    '--lineage-namespace')
         return
         ;;
     '--log-format')
