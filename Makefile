@@ -2,7 +2,7 @@
 # `make demo` and `make test` work on a fresh Debian/Ubuntu machine with a Swift 6 toolchain.
 
 PREFIX ?= /usr/local
-COMMANDS := pl-extract pl-clean pl-validate pl-load
+COMMANDS := pl-extract pl-clean pl-validate pl-load pl-promote
 SWIFT ?= swift
 SHELL := /bin/bash
 
@@ -102,6 +102,10 @@ bench-validate: deps
 # pl-extract --mode tables against pdfplumber and camelot: cell-level F1 on the table fixtures, and pages per second.
 bench-pdf: deps
 	bash bench/pdf.sh
+
+# Gold aggregates over a million silver records against one-threaded DuckDB's GROUP BY.
+bench-gold: deps
+	bash bench/gold.sh
 
 clean:
 	$(SWIFT) package clean

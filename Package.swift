@@ -17,6 +17,7 @@ let package = Package(
     .executable(name: "pl-load", targets: ["pl-load"]),
     .executable(name: "pl-clean", targets: ["pl-clean"]),
     .executable(name: "pl-validate", targets: ["pl-validate"]),
+    .executable(name: "pl-promote", targets: ["pl-promote"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -90,6 +91,12 @@ let package = Package(
     .executableTarget(name: "pl-validate", dependencies: [
       "PLValidate", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
+    .executableTarget(name: "pl-promote", dependencies: [
+      "PLLake", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
+    // A bench entry for the gold layer (bench/gold.sh), not a product.
+    .executableTarget(name: "pl-gold-bench", dependencies: ["PLLake", "PLCore"], path: "bench/GoldBench"),
 
     // Helpers the test targets share: temporary folders, byte literals, pipes, chunked inputs.
     .target(name: "PLTestSupport", dependencies: ["PLCore"], path: "Tests/PLTestSupport"),

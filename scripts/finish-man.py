@@ -1,7 +1,7 @@
-"""Turns generate-manual's page for a command without subcommands into the page we ship.
+"""Turns generate-manual's page for a command into the page we ship.
 
-Reads the generated mdoc on standard input, drops the `subcommand`/`help` entries the generator
-adds to every command, replaces its generic EXIT STATUS with the hand-written sections of the
+Reads the generated mdoc on standard input, drops the `help` entry the generator adds to every
+command (and the `subcommand` argument of a command that has no other subcommand), replaces its generic EXIT STATUS with the hand-written sections of the
 file named as the argument, and writes the page to standard output.
 """
 import re
@@ -11,12 +11,14 @@ generated = sys.stdin.read()
 extra = open(sys.argv[1], encoding="utf-8").read()
 
 lines = generated.splitlines()
+# A command with real subcommands lists each as `.It Em NAME`; `help` alone means none.
+has_subcommands = any(l.startswith(".It Em ") and l != ".It Em help" for l in lines)
 out = []
 skip_depth = 0
 i = 0
 while i < len(lines):
     line = lines[i]
-    if line == ".Ar subcommand":
+    if line == ".Ar subcommand" and not has_subcommands:
         i += 1
         continue
     if line == ".It Em help":

@@ -11,7 +11,7 @@ import Testing
 struct DocsTests {
   static let root = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  static let commands = ["pl-extract", "pl-clean", "pl-validate", "pl-load"]
+  static let commands = ["pl-extract", "pl-clean", "pl-validate", "pl-load", "pl-promote"]
 
   static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (Int32, String) {
     let process = Process()
@@ -31,12 +31,16 @@ struct DocsTests {
   static func longOptions(of command: String) throws -> [String] {
     let (_, json) = try run(CaseRun.binDirectory + "/" + command, ["--experimental-dump-help"])
     let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-    let arguments = (object?["command"] as? [String: Any])?["arguments"] as? [[String: Any]] ?? []
     var names: [String] = []
-    for argument in arguments {
-      for name in argument["names"] as? [[String: Any]] ?? [] where name["kind"] as? String == "long" {
-        if let n = name["name"] as? String { names.append(n) }
+    // A command with subcommands (pl-promote) has its options on them: walk the whole tree.
+    var pending = [(object?["command"] as? [String: Any]) ?? [:]]
+    while let command = pending.popLast() {
+      for argument in command["arguments"] as? [[String: Any]] ?? [] {
+        for name in argument["names"] as? [[String: Any]] ?? [] where name["kind"] as? String == "long" {
+          if let n = name["name"] as? String, !names.contains(n) { names.append(n) }
+        }
       }
+      pending += command["subcommands"] as? [[String: Any]] ?? []
     }
     return names
   }
