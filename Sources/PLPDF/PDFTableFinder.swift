@@ -25,15 +25,36 @@ public struct PDFTableFinder: Sendable {
 
   /// The tables on `page`, top to bottom. Renders the page for its rules when
   /// `options.detectRulings` is on and the page might hold a table: some line of it has two
-  /// phrases apart (a page of running text is not rendered).
+  /// phrases apart (a page of running text is not rendered). Only the band of the page that
+  /// such lines span is rendered, with a margin of a few lines above and below for the rules
+  /// framing a table (a pinned area adds itself).
   public func tables(on page: PDFPage) -> [PDFTable] {
     let glyphs = page.textLayout
     let words = PDFWord.group(glyphs)
     guard !words.isEmpty else { return [] }
-    let mayHoldTable = PDFTextLine.group(words).contains { Self.phrases($0.words).count >= 2 }
-    let rulings =
-      options.detectRulings && mayHoldTable ? page.rulings(scale: options.renderScale, glyphs: glyphs) : []
+    var rulings: [PDFRuling] = []
+    if options.detectRulings, let area = Self.renderArea(PDFTextLine.group(words), pinned: options.area) {
+      rulings = page.rulings(scale: options.renderScale, glyphs: glyphs, area: area)
+    }
     return tables(words: words, rulings: rulings, page: page.index, size: page.size)
+  }
+
+  /// The part of a page worth rendering for rules: around the lines of two or more phrases
+  /// (upright or turned: the box of every such line), across the page and three of the
+  /// largest lines' heights above and below, or nil when no line has two phrases and no area
+  /// is pinned.
+  static func renderArea(_ lines: [PDFTextLine], pinned: PDFRect?) -> PDFRect? {
+    var area = pinned
+    var margin = 0.0
+    for line in lines where phrases(line.words).count >= 2 || line.orientation != .upright {
+      area = area.map { $0.union(line.box) } ?? line.box
+      margin = max(margin, line.orientation == .upright ? line.box.height : line.box.width)
+    }
+    guard let area else { return nil }
+    // Across the page's whole width: a table's rules reach beyond its text sideways (an empty
+    // column), but not by many lines up or down.
+    let m = 3 * max(margin, 10)
+    return PDFRect(x1: -.infinity, y1: area.y1 - m, x2: .infinity, y2: area.y2 + m)
   }
 
   /// The tables among `words` and `rulings` of page `page` (from 0), top to bottom.
