@@ -9,13 +9,25 @@ extension PDFPage {
   /// (a template with pinned columns) should not ask. Memory: one image of the page and one
   /// grey copy, freed on return.
   ///
-  /// - Parameter glyphs: the page's glyphs, to tell text strokes from rules; `textLayout` when nil.
+  /// - Parameters:
+  ///   - glyphs: the page's glyphs, to tell text strokes from rules; `textLayout` when nil.
+  ///   - area: only this part of the page is rendered and scanned (the rest of the page costs
+  ///     poppler's parsing but neither pixels nor scanning); the whole page when nil. Rules
+  ///     are cut at its edges.
   public func rulings(
-    scale: Double = 1, detector: PDFRulingDetector = PDFRulingDetector(), glyphs: [PDFGlyph]? = nil
+    scale: Double = 1, detector: PDFRulingDetector = PDFRulingDetector(), glyphs: [PDFGlyph]? = nil,
+    area: PDFRect? = nil
   ) -> [PDFRuling] {
     let size = renderSize
-    let width = Int((size.width * scale).rounded(.up))
-    let height = Int((size.height * scale).rounded(.up))
+    let whole = PDFRect(x1: 0, y1: 0, x2: size.width, y2: size.height)
+    let part = area.map {
+      PDFRect(x1: max(0, $0.x1), y1: max(0, $0.y1), x2: min(size.width, $0.x2), y2: min(size.height, $0.y2))
+    } ?? whole
+    guard part.x2 > part.x1, part.y2 > part.y1 else { return [] }
+    let left = (part.x1 * scale).rounded(.down) / scale
+    let top = (part.y1 * scale).rounded(.down) / scale
+    let width = Int(((part.x2 - left) * scale).rounded(.up))
+    let height = Int(((part.y2 - top) * scale).rounded(.up))
     guard width > 0, height > 0, width < 20_000, height < 20_000 else { return [] }
     guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height)) else { return [] }
     defer { cairo_surface_destroy(surface) }
@@ -23,6 +35,7 @@ extension PDFPage {
     cairo_set_source_rgb(cr, 1, 1, 1)
     cairo_paint(cr)
     cairo_scale(cr, scale, scale)
+    cairo_translate(cr, -left, -top)
     poppler_page_render(handle, cr)
     cairo_destroy(cr)
     cairo_surface_flush(surface)
@@ -46,9 +59,17 @@ extension PDFPage {
       }
       count = width * height
     }
-    let boxes = (glyphs ?? textLayout).filter { !$0.character.isWhitespace }.map(\.box)
-    return gray.withUnsafeBufferPointer {
+    let boxes = (glyphs ?? textLayout).filter { !$0.character.isWhitespace }.map {
+      PDFRect(x1: $0.box.x1 - left, y1: $0.box.y1 - top, x2: $0.box.x2 - left, y2: $0.box.y2 - top)
+    }
+    let found = gray.withUnsafeBufferPointer {
       detector.detect(gray: $0, width: width, height: height, scale: scale, glyphBoxes: boxes)
+    }
+    guard left != 0 || top != 0 else { return found }
+    return found.map { rule in
+      var rule = rule
+      rule.box = PDFRect(x1: rule.box.x1 + left, y1: rule.box.y1 + top, x2: rule.box.x2 + left, y2: rule.box.y2 + top)
+      return rule
     }
   }
 

@@ -178,8 +178,9 @@ public struct PDFRulingDetector: Sendable {
     var merged: [PDFRuling] = []
     var index = 0
     while index < rules.count {
+      // Within a pixel of the first: a chain of strokes side by side (glyphs) does not creep into one.
       var end = index + 1
-      while end < rules.count, rules[end].position - rules[end - 1].position <= 1.0 / scale + 0.01 { end += 1 }
+      while end < rules.count, rules[end].position - rules[index].position <= 1.0 / scale + 0.01 { end += 1 }
       let line = rules[index..<end].sorted { $0.start < $1.start }
       var current = line[0]
       for rule in line.dropFirst() {
@@ -193,7 +194,8 @@ public struct PDFRulingDetector: Sendable {
       merged.append(current)
       index = end
     }
-    return merged
+    let thickest = Double(thick) / scale
+    return merged.filter { ($0.axis == .horizontal ? $0.box.height : $0.box.width) <= thickest }
   }
 
   /// Whether most of `rule` runs through glyph boxes: part of the text, not a rule.

@@ -25,15 +25,36 @@ public struct PDFTableFinder: Sendable {
 
   /// The tables on `page`, top to bottom. Renders the page for its rules when
   /// `options.detectRulings` is on and the page might hold a table: some line of it has two
-  /// phrases apart (a page of running text is not rendered).
+  /// phrases apart (a page of running text is not rendered). Only the band of the page that
+  /// such lines span is rendered, with a margin of a few lines above and below for the rules
+  /// framing a table (a pinned area adds itself).
   public func tables(on page: PDFPage) -> [PDFTable] {
     let glyphs = page.textLayout
     let words = PDFWord.group(glyphs)
     guard !words.isEmpty else { return [] }
-    let mayHoldTable = PDFTextLine.group(words).contains { Self.phrases($0.words).count >= 2 }
-    let rulings =
-      options.detectRulings && mayHoldTable ? page.rulings(scale: options.renderScale, glyphs: glyphs) : []
+    var rulings: [PDFRuling] = []
+    if options.detectRulings, let area = Self.renderArea(PDFTextLine.group(words), pinned: options.area) {
+      rulings = page.rulings(scale: options.renderScale, glyphs: glyphs, area: area)
+    }
     return tables(words: words, rulings: rulings, page: page.index, size: page.size)
+  }
+
+  /// The part of a page worth rendering for rules: around the lines of two or more phrases
+  /// (upright or turned: the box of every such line), across the page and three of the
+  /// largest lines' heights above and below, or nil when no line has two phrases and no area
+  /// is pinned.
+  static func renderArea(_ lines: [PDFTextLine], pinned: PDFRect?) -> PDFRect? {
+    var area = pinned
+    var margin = 0.0
+    for line in lines where phrases(line.words).count >= 2 || line.orientation != .upright {
+      area = area.map { $0.union(line.box) } ?? line.box
+      margin = max(margin, line.orientation == .upright ? line.box.height : line.box.width)
+    }
+    guard let area else { return nil }
+    // Across the page's whole width: a table's rules reach beyond its text sideways (an empty
+    // column), but not by many lines up or down.
+    let m = 3 * max(margin, 10)
+    return PDFRect(x1: -.infinity, y1: area.y1 - m, x2: .infinity, y2: area.y2 + m)
   }
 
   /// The tables among `words` and `rulings` of page `page` (from 0), top to bottom.
@@ -76,10 +97,13 @@ public struct PDFTableFinder: Sendable {
         remaining.removeAll { grid.bbox.containsCentre(of: $0.box) }
       }
     }
-    let lines = PDFTextLine.group(remaining)
-    for block in Self.blocks(lines) {
-      var builder = TableBuilder(options: options, page: page)
-      tables += builder.tables(block: block, horizontals: horizontals)
+    for region in Self.columnRegions(remaining) {
+      for block in Self.blocks(PDFTextLine.group(region)) {
+        for part in Self.sideBySide(block, horizontals: horizontals) {
+          var builder = TableBuilder(options: options, page: page)
+          tables += builder.tables(block: part, horizontals: horizontals)
+        }
+      }
     }
     return tables.sorted { ($0.bbox.y1, $0.bbox.x1) < ($1.bbox.y1, $1.bbox.x1) }
   }
@@ -101,6 +125,150 @@ public struct PDFTableFinder: Sendable {
       if text.hasPrefix("-"), text.hasSuffix("-"), Int(text.dropFirst().dropLast()) != nil { return true }
     }
     return false
+  }
+
+  /// The words of a page split at the gutters of a page set in columns of running text, so
+  /// that a table in one column is not joined with the text beside it: a vertical strip at
+  /// least about two ems wide that no word crosses over many lines, with running text (lines of
+  /// four or more words close together across their side) on both sides. The words beside a
+  /// gutter go to one region per side, split again at their own gutters; the words above and
+  /// below it (a title across the page) to one more.
+  static func columnRegions(_ words: [PDFWord], depth: Int = 0) -> [[PDFWord]] {
+    let lines = PDFTextLine.group(words).filter { $0.orientation == .upright }
+    guard depth < 3, lines.count >= 8, let left = lines.map(\.box.x1).min(), let right = lines.map(\.box.x2).max(),
+      right - left > 100
+    else { return [words] }
+    let sizes = lines.map(\.fontSize).sorted()
+    let em = max(6, sizes[sizes.count / 2])
+    let minLines = 8
+    let bins = Int(right - left) + 1
+    // Which one-point strips each line covers, and the longest run of consecutive lines that
+    // leave each strip empty.
+    var covered = [[Bool]](repeating: [Bool](repeating: false, count: bins), count: lines.count)
+    var runStart = [Int](repeating: 0, count: bins)
+    var best = [(from: Int, to: Int)](repeating: (0, -1), count: bins)
+    for (index, line) in lines.enumerated() {
+      for word in line.words {
+        let a = max(0, Int(word.box.x1 - left))
+        let b = min(bins - 1, Int((word.box.x2 - left).rounded(.up)))
+        if a <= b { for i in a...b { covered[index][i] = true } }
+      }
+      for i in 0..<bins {
+        if covered[index][i] {
+          runStart[i] = index + 1
+        } else if index - runStart[i] > best[i].to - best[i].from {
+          best[i] = (runStart[i], index)
+        }
+      }
+    }
+    // From the strips empty over the most lines, a gutter spreads to the strips beside them
+    // that are empty over the same lines.
+    var gutters: [(low: Double, high: Double, from: Int, to: Int)] = []
+    var seen = [Bool](repeating: false, count: bins)
+    let order = (0..<bins).filter { best[$0].to - best[$0].from + 1 >= minLines }
+      .sorted { best[$0].to - best[$0].from > best[$1].to - best[$1].from }
+    for strip in order where !seen[strip] {
+      let (from, to) = best[strip]
+      func empty(_ i: Int) -> Bool { (from...to).allSatisfy { !covered[$0][i] } }
+      var low = strip
+      var high = strip
+      while low > 0, !seen[low - 1], empty(low - 1) { low -= 1 }
+      while high < bins - 1, !seen[high + 1], empty(high + 1) { high += 1 }
+      for i in low...high { seen[i] = true }
+      if Double(high - low) >= 2 * em, low > 0, high < bins - 1 {
+        gutters.append((left + Double(low), left + Double(high), from, to))
+      }
+    }
+    // The gutter over the most lines first (it is found first).
+    for gutter in gutters {
+      let inside = lines[gutter.from...gutter.to]
+      let leftSides = inside.map { $0.words.filter { $0.box.x2 <= gutter.low + 0.5 } }
+      let rightSides = inside.map { $0.words.filter { $0.box.x1 >= gutter.high - 0.5 } }
+      func runningText(_ sides: [[PDFWord]]) -> Bool {
+        let filled = sides.filter { !$0.isEmpty }
+        guard let a = filled.compactMap({ $0.first?.box.x1 }).min(), let b = filled.compactMap({ $0.last?.box.x2 }).max()
+        else { return false }
+        // Running text: four words or more across most of the side, no gap wider than about
+        // an em between them (justified text spreads its words, a key and its value do not sit so close).
+        let prose = filled.filter { side in
+          guard side.count >= 4, side.last!.box.x2 - side.first!.box.x1 >= 0.6 * (b - a) else { return false }
+          let size = side.map(\.textHeight).max() ?? em
+          return zip(side, side.dropFirst()).allSatisfy { $1.box.x1 - $0.box.x2 < 0.9 * size }
+        }
+        return prose.count >= 4 && prose.count * 10 >= filled.count * 4
+      }
+        guard runningText(leftSides), runningText(rightSides) else { continue }
+      let top = inside.first!.box.y1
+      let bottom = inside.last!.box.y2
+      var leftWords: [PDFWord] = []
+      var rightWords: [PDFWord] = []
+      var rest: [PDFWord] = []
+      for word in words {
+        let y = (word.box.y1 + word.box.y2) / 2
+        let x = (word.box.x1 + word.box.x2) / 2
+        if y < top || y > bottom || word.orientation != .upright {
+          rest.append(word)
+        } else if x < (gutter.low + gutter.high) / 2 {
+          leftWords.append(word)
+        } else {
+          rightWords.append(word)
+        }
+      }
+      return [rest].filter { !$0.isEmpty } + columnRegions(leftWords, depth: depth + 1)
+        + columnRegions(rightWords, depth: depth + 1)
+    }
+    return [words]
+  }
+
+  /// A block split where two tables stand side by side: a gap no line of the block crosses,
+  /// with a table on each side (lines of two or more phrases), that either the horizontal
+  /// rules of the block stop at (rules on both sides, none across), or that is much wider than
+  /// the other gaps of the block with each side a table of its own (a text stub column on the
+  /// right side, values on both).
+  static func sideBySide(_ block: [PDFTextLine], horizontals: [PDFRuling]) -> [[PDFTextLine]] {
+    guard block.count >= 3 else { return [block] }
+    let sizes = block.map(\.fontSize).sorted()
+    let em = max(4, sizes[sizes.count / 2])
+    let open = TableBuilder.corridors(block.map(\.words), minWidth: 0.5 * em, tolerance: 0)
+    guard open.count >= 3 else { return [block] }
+    let top = block.first!.box.y1 - 2 * em
+    let bottom = block.last!.box.y2 + 2 * em
+    let rules = horizontals.filter { $0.position > top && $0.position < bottom }
+    for gap in open.sorted(by: { $0.high - $0.low > $1.high - $1.low }) where gap.high - gap.low >= 2 * em {
+      let leftLines = block.compactMap { line -> PDFTextLine? in
+        let words = line.words.filter { $0.box.x2 <= gap.low + 0.5 }
+        return words.isEmpty ? nil : PDFTextLine(words: words)
+      }
+      let rightLines = block.compactMap { line -> PDFTextLine? in
+        let words = line.words.filter { $0.box.x1 >= gap.high - 0.5 }
+        return words.isEmpty ? nil : PDFTextLine(words: words)
+      }
+      func isTable(_ lines: [PDFTextLine]) -> Bool { lines.filter { phrases($0.words).count >= 2 }.count >= 3 }
+      guard isTable(leftLines), isTable(rightLines) else { continue }
+      // Rules across most of each side, ending in the gap, and none across it.
+      let leftFrom = leftLines.map(\.box.x1).min()!
+      let rightTo = rightLines.map(\.box.x2).max()!
+      let stopped =
+        rules.contains { $0.end <= gap.high + 1 && $0.end >= gap.low - 2 * em && $0.length >= 0.7 * (gap.low - leftFrom) }
+        && rules.contains { $0.start >= gap.low - 1 && $0.start <= gap.high + 2 * em && $0.length >= 0.7 * (rightTo - gap.high) }
+        && !rules.contains { $0.start < gap.low && $0.end > gap.high }
+      var separate = stopped
+      if !separate {
+        let others = open.filter { $0.low != gap.low }.map { $0.high - $0.low }.max() ?? 0
+        func valued(_ lines: [PDFTextLine]) -> Bool {
+          lines.filter { line in phrases(line.words).dropFirst().contains { TableBuilder.isNumeric($0.map(\.text).joined()) } }
+            .count * 2 >= lines.count
+        }
+        let stubs = rightLines.filter { line in
+          phrases(line.words).first.map { !TableBuilder.isNumeric($0.map(\.text).joined(separator: " ")) } ?? false
+        }
+        separate = gap.high - gap.low >= 1.6 * others && valued(leftLines) && valued(rightLines)
+          && stubs.count * 10 >= rightLines.count * 7
+      }
+      guard separate else { continue }
+      return sideBySide(leftLines, horizontals: horizontals) + sideBySide(rightLines, horizontals: horizontals)
+    }
+    return [block]
   }
 
   /// Splits the page's lines into runs that may hold a table: lines close to each other,

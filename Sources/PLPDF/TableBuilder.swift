@@ -422,14 +422,15 @@ struct TableBuilder {
 
   /// Merges lines that continue the row above (a wrapped name or method) and marks section rows.
   ///
-  /// A line without values continues the row above when the text above is unfinished (ends in
+  /// Header lines whose first column is empty join the header line above when they sit
+  /// closer to it than rows of values sit to each other. A line without values continues the row above when the text above is unfinished (ends in
   /// `-`, `,` or an open parenthesis), when it starts in lower case, when its first column is
   /// empty, or when it sits closer to the row above than rows sit to each other. Otherwise a
   /// line with one phrase in the first column is a section row; anything else is a row.
   func mergeContinuations(_ rows: [Row], separated: (Int) -> Bool) -> [Row] {
     let values = valueColumns(rows)
     let hasValues = rows.map { row in row.cells.contains { values.contains($0.first) && Self.isNumeric($0.text) } }
-    guard let firstData = hasValues.firstIndex(of: true) else { return rows }
+    guard let firstData = hasValues.firstIndex(of: true) else { return mergeTextContinuations(rows, separated: separated) }
     // The usual distance between rows with values.
     var pitches: [Double] = []
     for i in 1..<rows.count where hasValues[i] && hasValues[i - 1] {
@@ -437,7 +438,18 @@ struct TableBuilder {
     }
     pitches.sort()
     let pitch = pitches.isEmpty ? nil : pitches[pitches.count / 2]
-    var result: [Row] = Array(rows[..<firstData])
+    // Header lines: a line without a first column set closer to the line above than rows of
+    // values sit to each other continues it (a header label wrapped onto two lines).
+    var result: [Row] = []
+    for (i, row) in rows[..<firstData].enumerated() {
+      if let above = result.last, let pitch, !separated(i), !row.cells.contains(where: { $0.first == 0 }),
+        row.baseline - above.baseline < 0.8 * pitch
+      {
+        result[result.count - 1] = merge(row, into: above)
+      } else {
+        result.append(row)
+      }
+    }
     for (offset, row) in rows[firstData...].enumerated() {
       let i = firstData + offset
       guard i > firstData, !hasValues[i], !separated(i), let above = result.last else {
@@ -466,6 +478,32 @@ struct TableBuilder {
         section.cells[0].last = columnCount - 1
         section.kind = .section
         result.append(section)
+      } else {
+        result.append(row)
+      }
+    }
+    return result
+  }
+
+  /// Merges continuation lines of a table without values (text in every column): a line whose
+  /// first column (the key) is empty continues the row above when it sits closer to it than
+  /// rows with a key sit to each other (wrapped cells are set at the text's leading, rows
+  /// further apart). A table whose rows all sit at one pitch keeps its rows.
+  func mergeTextContinuations(_ rows: [Row], separated: (Int) -> Bool) -> [Row] {
+    let keyed = rows.map { row in row.cells.contains { $0.first == 0 } }
+    var pitches: [Double] = []
+    var lastKeyed: Double?
+    for (row, hasKey) in zip(rows, keyed) where hasKey {
+      if let lastKeyed { pitches.append(row.baseline - lastKeyed) }
+      lastKeyed = row.baseline
+    }
+    guard !pitches.isEmpty else { return rows }
+    pitches.sort()
+    let pitch = pitches[pitches.count / 2]
+    var result: [Row] = []
+    for (i, row) in rows.enumerated() {
+      if let above = result.last, !keyed[i], !separated(i), row.baseline - above.baseline < 0.8 * pitch {
+        result[result.count - 1] = merge(row, into: above)
       } else {
         result.append(row)
       }
