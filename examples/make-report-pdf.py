@@ -23,6 +23,7 @@ HEADER = [
     ("Client", "Polderland Foods B.V.", "Lab sample no.", "EX-S24-1177"),
     ("Product", "Oat flakes, wholegrain", "Lot / batch", "L24071A"),
     ("Sample received", "11 Mar 2024", "Date of issue", "15 Mar 2024"),
+    ("Date of analysis", "13 Mar 2024", "Analyst", "J. de Vries"),
 ]
 COLUMNS = [("Analyte", 20), ("Result", 88), ("Unit", 112), ("LOQ", 140), ("Method", 158)]
 ROWS = [

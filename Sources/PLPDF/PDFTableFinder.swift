@@ -27,7 +27,8 @@ public struct PDFTableFinder: Sendable {
   /// `options.detectRulings` is on and the page might hold a table: some line of it has two
   /// phrases apart (a page of running text is not rendered). Only the band of the page that
   /// such lines span is rendered, with a margin of a few lines above and below for the rules
-  /// framing a table (a pinned area adds itself).
+  /// framing a table (a pinned area adds itself); the whole page when a vertical rule runs
+  /// out of that band.
   public func tables(on page: PDFPage) -> [PDFTable] {
     let glyphs = page.textLayout
     let words = PDFWord.group(glyphs)
@@ -35,6 +36,11 @@ public struct PDFTableFinder: Sendable {
     var rulings: [PDFRuling] = []
     if options.detectRulings, let area = Self.renderArea(PDFTextLine.group(words), pinned: options.area) {
       rulings = page.rulings(scale: options.renderScale, glyphs: glyphs, area: area)
+      // A vertical rule running into the band's top or bottom goes on beyond it: a grid whose
+      // rows hold one phrase each (a checklist, a table of empty cells). Render it all.
+      if rulings.contains(where: { $0.axis == .vertical && ($0.box.y1 <= area.y1 + 2 || $0.box.y2 >= area.y2 - 2) }) {
+        rulings = page.rulings(scale: options.renderScale, glyphs: glyphs)
+      }
     }
     return tables(words: words, rulings: rulings, page: page.index, size: page.size)
   }
