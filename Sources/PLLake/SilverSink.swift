@@ -304,7 +304,8 @@ extension SilverSink: CompactLineSink {
     linesWritten += 1
     if let source {
       let bytes = UnsafeBufferPointer(rebasing: line.bytes[source])
-      if let file = lastLineSourceFile, bytes.elementsEqual(lastLineSource) {
+      if let file = lastLineSourceFile, bytes.count == lastLineSource.count,
+        bytes.isEmpty || lastLineSource.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
         sources[file]! += 1
       } else {
         lastLineSource.removeAll(keepingCapacity: true)

@@ -108,6 +108,7 @@ private struct SilverResult: Equatable {
     // nested and odd _pl: nested objects, a _pl in _pl, non-string source, empty, not last
     "{\"measured_at\":\"2026-11-30\",\"_pl\":{\"line\":3,\"x\":{\"source\":\"no\"},\"source\":\"s.csv\",\"source\":\"t.csv\"}}\n",
     "{\"measured_at\":\"2026-11-30\",\"_pl\":{\"_pl\":{\"a\":1},\"source\":\"s.csv\"}}\n{\"measured_at\":\"2026-11-30\",\"_pl\":{\"source\":7}}\n",
+    "{\"measured_at\":\"2026-11-30\",\"_pl\":{\"source\":\"\"}}\n{\"measured_at\":\"2026-11-30\",\"_pl\":{\"source\":\"\"}}\n{\"measured_at\":\"2026-11-30\",\"_pl\":{\"source\":\"a\"}}\n",
     "{\"measured_at\":\"2026-11-30\",\"_pl\":{}}\n{\"_pl\":{\"source\":\"s.csv\"},\"measured_at\":\"2026-11-30\"}\n",
     // duplicate keys: the first value counts, every member is written
     "{\"measured_at\":\"2026-11-30\",\"measured_at\":\"bad\",\"a\":1,\"a\":\"x\"}\n{\"measured_at\":\"2026-11-30T12:00Z\",\"a\":1}\n",
