@@ -213,8 +213,54 @@ public enum PendingFiles {
     }
   }
 
-  /// The bronze sha256 a record's `_pl.source` names, when its file is a bronze file.
+  /// The bronze sha256 a record's `_pl.source` names, when its file is a bronze file
+  /// (`…/bronze/DATASET/ingest_date=…/SHA256.EXT`, before any `!member`).
+  ///
+  /// Read in place from the UTF-8 bytes, allocating nothing but the answer. A source with
+  /// non-ASCII bytes takes the string path, where `/`, `!` and `.` are compared as characters
+  /// (a combining mark after one makes it another character).
   public static func bronzeSHA256(ofSource source: String) -> String? {
+    var isASCII = false
+    var answer: String?
+    _ = source.utf8.withContiguousStorageIfAvailable { (bytes) -> Void in
+      guard !bytes.contains(where: { $0 >= 0x80 }) else { return }
+      isASCII = true
+      answer = bronzeSHA256(ascii: bytes)
+    }
+    return isASCII ? answer : bronzeSHA256(characters: source)
+  }
+
+  /// `bronzeSHA256(ofSource:)` of ASCII bytes: the same rules, byte by byte.
+  static func bronzeSHA256(ascii bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    let slash = UInt8(ascii: "/")
+    var end = bytes.firstIndex(of: UInt8(ascii: "!")) ?? bytes.count
+    // The last four non-empty components, from the end (empty ones, as in `a//b`, do not count).
+    var name = 0..<0
+    var partition = 0..<0
+    var layer = 0..<0
+    for component in 0..<4 {
+      while end > 0 && bytes[end - 1] == slash { end -= 1 }
+      guard end > 0 else { return nil }
+      var start = end
+      while start > 0 && bytes[start - 1] != slash { start -= 1 }
+      switch component {
+      case 0: name = start..<end
+      case 1: partition = start..<end
+      case 3: layer = start..<end
+      default: break
+      }
+      end = start
+    }
+    guard bytes[partition].starts(with: "ingest_date=".utf8), bytes[layer].elementsEqual("bronze".utf8),
+      let dot = bytes[name].firstIndex(of: UInt8(ascii: "."))
+    else { return nil }
+    let sha = UnsafeBufferPointer(rebasing: bytes[name.lowerBound..<dot])
+    guard sha.count == 64, sha.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else { return nil }
+    return String(decoding: sha, as: UTF8.self)
+  }
+
+  /// `bronzeSHA256(ofSource:)` compared character by character.
+  static func bronzeSHA256(characters source: String) -> String? {
     let file = source.split(separator: "!", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? source
     let parts = file.split(separator: "/")
     guard parts.count >= 4, parts[parts.count - 2].hasPrefix("ingest_date="), parts[parts.count - 4] == "bronze" else { return nil }

@@ -101,6 +101,14 @@ public final class PartFile: ByteSink {
     if lines.count >= 1 << 16 { try flushLines() }
   }
 
+  /// Appends one compact JSON line given without its newline (a `CompactLine`'s bytes).
+  public func append(compactLine: UnsafeBufferPointer<UInt8>) throws(PLError) {
+    lines.append(compactLine)
+    lines.append(0x0A)
+    records += 1
+    if lines.count >= 1 << 16 { try flushLines() }
+  }
+
   func flushLines() throws(PLError) {
     guard lines.count > 0, let writer else { return }
     try writer.append(UnsafeRawBufferPointer(lines.bytes))

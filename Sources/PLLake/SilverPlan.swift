@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
 import PLCore
 
 /// What a silver promotion does with its records: where they go, how they are partitioned,
@@ -47,10 +50,28 @@ public struct SilverPlan: Sendable {
 
 /// Refuses records silver cannot place: without a usable partition value, or (with a key)
 /// without a value for a key field. The reasons go to `_pl.errors`, the record to the rejects.
-public struct SilverCheck: RecordTransform {
+///
+/// A compact line (see `CompactLineTransform`) is passed when its partition field is a string
+/// that is a usable date and every key field is there and not null; anything else is left to
+/// `apply`, which builds the reasons.
+public struct SilverCheck: CompactLineTransform {
   public let plan: SilverPlan
+  let partitionName: LineFieldName
+  let keyNames: [LineFieldName]
 
-  public init(plan: SilverPlan) { self.plan = plan }
+  public init(plan: SilverPlan) {
+    self.plan = plan
+    partitionName = LineFieldName(plan.partition.field)
+    keyNames = plan.key.map(LineFieldName.init)
+  }
+
+  public func check(line: CompactLine) throws(PLError) -> Bool {
+    guard partitionName.day(in: line) != nil else { return false }
+    for name in keyNames {
+      guard let member = name.first(in: line), member.kind != .null else { return false }
+    }
+    return true
+  }
 
   public mutating func apply(_ record: Record) throws(PLError) -> Outcome {
     var issues: [RecordIssue] = []
@@ -75,4 +96,51 @@ public func recordKey(_ record: Record, fields: [String]) -> String? {
     values.append(value)
   }
   return JSONWriter.string(.array(values))
+}
+
+/// A field name looked up among a compact line's top-level members, with the meaning
+/// `Record`'s subscript gives it: the first member whose key equals the name as Swift compares
+/// strings (canonical equivalence: `"K"` written with the Kelvin sign is `"K"`). Keys of a
+/// compact line have no escapes, so equal bytes are equal keys; when the bytes differ and the
+/// name or the key is not ASCII, the two are compared as strings.
+struct LineFieldName: Sendable {
+  let name: String
+  let bytes: [UInt8]
+  let isASCII: Bool
+
+  init(_ name: String) {
+    self.name = name
+    bytes = Array(name.utf8)
+    isASCII = bytes.allSatisfy { $0 < 0x80 }
+  }
+
+  @inline(__always)
+  func matches(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    if key.count == bytes.count && bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }) {
+      return true
+    }
+    if isASCII {
+      var any: UInt8 = 0
+      for b in key { any |= b }
+      if any < 0x80 { return false }
+    }
+    return String(decoding: key, as: UTF8.self) == name
+  }
+
+  /// The first top-level member of `line` with this name.
+  @inline(__always)
+  func first(in line: CompactLine) -> RawMember? {
+    for member in line.members where matches(UnsafeBufferPointer(rebasing: line.bytes[member.key])) { return member }
+    return nil
+  }
+
+  /// The UTC day of `line`'s first member with this name, when it is a string holding a usable
+  /// date (as `PartitionRule.day(of:)` judges a record). A string with escapes is never a
+  /// usable date, decoded or not: the escapes a compact line may hold stand for characters no
+  /// date has.
+  @inline(__always)
+  func day(in line: CompactLine) -> LakeDay? {
+    guard let member = first(in: line), member.kind == .string else { return nil }
+    return PartitionRule.day(of: UnsafeBufferPointer(rebasing: line.bytes[member.value]))
+  }
 }

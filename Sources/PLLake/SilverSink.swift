@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
 import PLCore
 import PLDigest
 
@@ -47,6 +50,8 @@ public final class SilverSink: RecordSink {
   /// Records refused upstream of the sink (by `SilverCheck`), counted for the manifest.
   public var rejected = 0
   public private(set) var outcome: SilverOutcome?
+  /// Records written as the compact lines they came as (the rest were parsed).
+  public private(set) var linesWritten = 0
 
   struct Part {
     var partition: String
@@ -75,6 +80,14 @@ public final class SilverSink: RecordSink {
   var lastPartition = ""
   var lastSourceFile: String?
   var done = false
+  // The line path's own caches (see `write(line:)`).
+  let partitionName: LineFieldName
+  let sourceName = LineFieldName(MetaKey.source)
+  var metaMembers: [RawMember] = []
+  var lastLineSource: [UInt8] = []
+  var lastLineSourceFile: String?
+  /// The last line's shape: per member, its kind's byte, its key's bytes and a 0 byte.
+  var lastLineShape: [UInt8] = []
 
   /// Opens the batch: takes the dataset's lock (waiting `wait` seconds) and completes what a
   /// killed run left.
@@ -82,20 +95,14 @@ public final class SilverSink: RecordSink {
     self.lake = lake
     self.plan = plan
     commit = try LakeCommit(lake: lake, layer: .silver, dataset: plan.dataset, identity: identity, wait: wait)
+    partitionName = LineFieldName(plan.partition.field)
   }
 
   public func write(_ record: Record) throws(PLError) {
     guard let day = plan.partition.day(of: record) else {
       throw .internalError("silver: a record without a partition value reached the sink")
     }
-    if day != lastDay {
-      lastDay = day
-      lastPartition = "date=\(day)"
-    }
-    let partition = lastPartition
-    let i = try openPart(partition)
-    tick += 1
-    parts[i].lastUse = tick
+    let i = try place(day)
     try parts[i].file!.append(record)
     parts[i].records += 1
     written += 1
@@ -104,16 +111,21 @@ public final class SilverSink: RecordSink {
       if source == lastSource, let file = lastSourceFile {
         sources[file]! += 1
       } else {
-        let file = source.split(separator: "!", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? source
-        if let n = sources[file] { sources[file] = n + 1 } else {
-          sources[file] = 1
-          sourceOrder.append(file)
-        }
         lastSource = source
-        lastSourceFile = file
+        lastSourceFile = countSource(source)
       }
     }
     noteSchema(record.fields)
+  }
+
+  /// Counts a record of `source` (a `_pl.source`) for its file; returns the file.
+  func countSource(_ source: String) -> String {
+    let file = source.split(separator: "!", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? source
+    if let n = sources[file] { sources[file] = n + 1 } else {
+      sources[file] = 1
+      sourceOrder.append(file)
+    }
+    return file
   }
 
   /// Adds the fields' names and kinds to the schema; a record shaped like the one before
@@ -128,11 +140,15 @@ public final class SilverSink: RecordSink {
       if same { return }
     }
     lastShape = fields.map { ($0.key, Self.kind($0.value)) }
-    for (key, kind) in lastShape {
-      if schema[key]?.insert(kind) == nil {
-        schema[key] = [kind]
-        schemaOrder.append(key)
-      }
+    for (key, kind) in lastShape { addToSchema(key, kind) }
+  }
+
+  /// Adds one field's name and kind to the schema. Adding what is there changes nothing, so
+  /// skipping a record shaped like one already added (on either path) is always right.
+  func addToSchema(_ key: String, _ kind: String) {
+    if schema[key]?.insert(kind) == nil {
+      schema[key] = [kind]
+      schemaOrder.append(key)
     }
   }
 
@@ -146,6 +162,17 @@ public final class SilverSink: RecordSink {
     case .array: "array"
     case .object: "object"
     }
+  }
+
+  func place(_ day: LakeDay) throws(PLError) -> Int {
+    if day != lastDay {
+      lastDay = day
+      lastPartition = "date=\(day)"
+    }
+    let i = try openPart(lastPartition)
+    tick += 1
+    parts[i].lastUse = tick
+    return i
   }
 
   func openPart(_ partition: String) throws(PLError) -> Int {
@@ -242,5 +269,94 @@ public final class SilverSink: RecordSink {
       status: status, layer: .silver, dataset: plan.dataset, kind: "silver", identity: commit.identity, startedAt: commit.startedAt,
       endedAt: status == .running ? nil : (manifest?.endedAt ?? LakeTime.now()), lakeRoot: lake.root, inputs: inputs,
       manifest: manifest, error: error)
+  }
+}
+
+/// The line path: a compact line that `SilverCheck` passed is written as the bytes it came as,
+/// which are exactly what `JSONWriter` writes for its record (see `CompactLineSource`), so the
+/// parts are the same either way. Only what the sink needs is read from the bytes: the
+/// partition field's day, the first `_pl.source` when it is a string, and the members' names
+/// and kinds when they differ from the line before. A line whose `_pl` or source the bytes do
+/// not settle (escapes, an odd `_pl`) is handed back (false) and comes as a `Record`.
+extension SilverSink: CompactLineSink {
+  public var wantsMembers: Bool { true }
+
+  public func write(line: CompactLine) throws(PLError) -> Bool {
+    guard let day = partitionName.day(in: line) else { return false }
+    var source: Range<Int>?
+    if let meta = line.metaMember {
+      // `"_pl":{…}`: its members, found by the same scan (at the top of the `_pl` object).
+      let objectStart = meta.lowerBound + 6
+      let object = UnsafeBufferPointer(rebasing: line.bytes[objectStart..<meta.upperBound])
+      guard JSONScanner.scanCompact(object, members: &metaMembers) != nil else { return false }
+      for member in metaMembers where sourceName.matches(UnsafeBufferPointer(rebasing: object[member.key])) {
+        if member.kind == .string {
+          guard memchr(object.baseAddress! + member.value.lowerBound, 0x5C, member.value.count) == nil else { return false }
+          source = (objectStart + member.value.lowerBound)..<(objectStart + member.value.upperBound)
+        }
+        break
+      }
+    }
+    let i = try place(day)
+    try parts[i].file!.append(compactLine: line.bytes)
+    parts[i].records += 1
+    written += 1
+    linesWritten += 1
+    if let source {
+      let bytes = UnsafeBufferPointer(rebasing: line.bytes[source])
+      if let file = lastLineSourceFile, bytes.count == lastLineSource.count,
+        bytes.isEmpty || lastLineSource.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) {
+        sources[file]! += 1
+      } else {
+        lastLineSource.removeAll(keepingCapacity: true)
+        lastLineSource.append(contentsOf: bytes)
+        lastLineSourceFile = countSource(String(decoding: bytes, as: UTF8.self))
+      }
+    }
+    noteSchema(line)
+    return true
+  }
+
+  /// `noteSchema` for a line: compared with the last line's shape byte for byte.
+  func noteSchema(_ line: CompactLine) {
+    let members = line.members
+    let same = lastLineShape.withUnsafeBufferPointer { (shape) -> Bool in
+      var p = 0
+      for member in members {
+        let n = member.key.count
+        guard p + n + 2 <= shape.count, shape[p] == Self.kindCode(member.kind), shape[p + n + 1] == 0,
+          memcmp(shape.baseAddress! + p + 1, line.bytes.baseAddress! + member.key.lowerBound, n) == 0
+        else { return false }
+        p += n + 2
+      }
+      return p == shape.count
+    }
+    if same { return }
+    lastLineShape.removeAll(keepingCapacity: true)
+    for member in members {
+      let key = UnsafeBufferPointer(rebasing: line.bytes[member.key])
+      lastLineShape.append(Self.kindCode(member.kind))
+      lastLineShape.append(contentsOf: key)
+      lastLineShape.append(0)
+      addToSchema(String(decoding: key, as: UTF8.self), Self.kind(member.kind))
+    }
+  }
+
+  /// A member's kind as the schema sees it (true and false are both boolean), as one byte.
+  @inline(__always)
+  static func kindCode(_ kind: RawMember.Kind) -> UInt8 {
+    kind == .falseValue ? RawMember.Kind.trueValue.rawValue : kind.rawValue
+  }
+
+  @inline(__always)
+  static func kind(_ kind: RawMember.Kind) -> String {
+    switch kind {
+    case .null: "null"
+    case .trueValue, .falseValue: "boolean"
+    case .number: "number"
+    case .string: "string"
+    case .array: "array"
+    case .object: "object"
+    }
   }
 }
