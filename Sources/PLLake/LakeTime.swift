@@ -13,14 +13,7 @@ public struct LakeDay: Hashable, Comparable, Sendable, CustomStringConvertible {
   /// The day of a civil date; nil when the date does not exist (2026-02-30).
   public init?(year: Int, month: Int, day: Int) {
     guard (1...12).contains(month), day >= 1, day <= LakeDay.daysIn(month: month, year: year) else { return nil }
-    // Howard Hinnant's days_from_civil.
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let mp = (month + 9) % 12
-    let doy = (153 * mp + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    daysSinceEpoch = era * 146097 + doe - 719468
+    daysSinceEpoch = CivilCalendar.daysFromCivil(year: year, month: month, day: day)
   }
 
   /// `YYYY-MM-DD`; nil for anything else.
@@ -33,15 +26,7 @@ public struct LakeDay: Hashable, Comparable, Sendable, CustomStringConvertible {
   }
 
   public var civil: (year: Int, month: Int, day: Int) {
-    let z = daysSinceEpoch + 719468
-    let era = (z >= 0 ? z : z - 146096) / 146097
-    let doe = z - era * 146097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    CivilCalendar.civil(fromDays: daysSinceEpoch)
   }
 
   /// `YYYY-MM-DD`.

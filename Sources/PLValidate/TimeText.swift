@@ -1,3 +1,5 @@
+import PLCore
+
 /// ISO 8601 dates and times read byte by byte: the per-record path never meets a formatter.
 ///
 /// Accepted: `YYYY-MM-DD`, then optionally `T` or a space, `HH:MM`, `:SS`, a fraction, and `Z`
@@ -108,13 +110,7 @@ public enum TimeText {
 
   /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
   static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let mp = (month + 9) % 12
-    let doy = (153 * mp + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146097 + doe - 719468
+    CivilCalendar.daysFromCivil(year: year, month: month, day: day)
   }
 
   /// `seconds` as `YYYY-MM-DDTHH:MM:SSZ`, for reports.
@@ -126,15 +122,7 @@ public enum TimeText {
       rest += 86400
       days -= 1
     }
-    let z = days + 719468
-    let era = (z >= 0 ? z : z - 146096) / 146097
-    let doe = z - era * 146097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let day = doy - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    let (year, month, day) = CivilCalendar.civil(fromDays: days)
     func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
     let yearText = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
     return "\(yearText)-\(two(month))-\(two(day))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"

@@ -1,3 +1,5 @@
+import PLCore
+
 /// The UTC day of an ISO 8601 timestamp, read from its bytes.
 ///
 /// Accepted: `YYYY-MM-DD`, or that followed by `T` (or a space) and `HH:MM`, optional `:SS`
@@ -96,24 +98,10 @@ enum UTCDay {
 
   /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
   static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let mp = (month + 9) % 12
-    let doy = (153 * mp + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146097 + doe - 719468
+    CivilCalendar.daysFromCivil(year: year, month: month, day: day)
   }
 
-  static func civil(fromDays z0: Int) -> (Int, Int, Int) {
-    let z = z0 + 719468
-    let era = (z >= 0 ? z : z - 146096) / 146097
-    let doe = z - era * 146097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+  static func civil(fromDays days: Int) -> (Int, Int, Int) {
+    CivilCalendar.civil(fromDays: days)
   }
 }
