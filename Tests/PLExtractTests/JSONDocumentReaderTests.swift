@@ -149,7 +149,7 @@ import Testing
   }
 
   @Test(arguments: [
-    ("r.pdf", Array("%PDF-1.7\n".utf8), "a PDF document"),
+    ("r.7z", [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0x00], "a 7-Zip archive"),
     ("x.bin", [0x50, 0x4B, 0x03, 0x04, 0x14], "a ZIP archive (or an XLSX/ODS workbook)"),
     ("x.csv.gz", [0x1F, 0x8B, 0x08, 0x00], "gzip-compressed data"),
     ("page.html", Array("\n  <!DOCTYPE html>\n<html>".utf8), "an HTML document"),
@@ -159,6 +159,12 @@ import Testing
   ] as [(String, [UInt8], String)])
   func unreadableKinds(name: String, head: [UInt8], kind: String) {
     #expect(head.withUnsafeBufferPointer { InputFormat.unreadableKind(name: name, head: $0) } == kind)
+  }
+
+  // PDF is read since the PDF reader: it was refused as "a PDF document".
+  @Test func aPDFIsNotAnUnreadableKind() {
+    let head = Array("%PDF-1.7\n".utf8)
+    #expect(head.withUnsafeBufferPointer { InputFormat.unreadableKind(name: "r.pdf", head: $0) } == nil)
   }
 
   // XML is read since XMLRecordReader: it was refused as "XML or HTML".
