@@ -110,6 +110,6 @@ let package = Package(
     .testTarget(name: "PLLakeTests", dependencies: ["PLLake", "PLCompress", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLPDFTests", dependencies: ["PLPDF", "PLCore", "PLTestSupport"]),
     .testTarget(name: "WrapperTests", dependencies: ["PLArchive", "PLXML", "PLPDF", "PLDigest", "PLTestSupport"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["PLCore", "PLExtract", "PLPDF"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["PLCore", "PLExtract", "PLPDF", "PLTestSupport"]),
   ]
 )
