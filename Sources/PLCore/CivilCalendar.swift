@@ -30,4 +30,18 @@ public enum CivilCalendar {
     let m = mp < 10 ? mp + 3 : mp - 9
     return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
   }
+
+  /// Whether `year` has a 29 February.
+  @inlinable
+  public static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+
+  /// The number of days of `month` (1–12) in `year`.
+  @inlinable
+  public static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: isLeap(year) ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
+  }
 }

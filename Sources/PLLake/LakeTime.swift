@@ -12,7 +12,7 @@ public struct LakeDay: Hashable, Comparable, Sendable, CustomStringConvertible {
 
   /// The day of a civil date; nil when the date does not exist (2026-02-30).
   public init?(year: Int, month: Int, day: Int) {
-    guard (1...12).contains(month), day >= 1, day <= LakeDay.daysIn(month: month, year: year) else { return nil }
+    guard (1...12).contains(month), day >= 1, day <= CivilCalendar.daysIn(month: month, year: year) else { return nil }
     daysSinceEpoch = CivilCalendar.daysFromCivil(year: year, month: month, day: day)
   }
 
@@ -42,15 +42,6 @@ public struct LakeDay: Hashable, Comparable, Sendable, CustomStringConvertible {
 
   public static func < (a: LakeDay, b: LakeDay) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
-  static func isLeap(_ y: Int) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
-
-  static func daysIn(month: Int, year: Int) -> Int {
-    switch month {
-    case 2: isLeap(year) ? 29 : 28
-    case 4, 6, 9, 11: 30
-    default: 31
-    }
-  }
 
   static func digits(_ b: [UInt8], _ start: Int, _ count: Int) -> Int? {
     b.withUnsafeBufferPointer { digits($0, start, count) }

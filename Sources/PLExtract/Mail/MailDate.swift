@@ -1,3 +1,5 @@
+import PLCore
+
 /// The `Date:` of a message (RFC 5322 §3.3) as an ISO 8601 UTC time.
 ///
 /// `Tue, 05 Mar 2024 15:22:10 -0600` → `2024-03-05T21:22:10Z`. The day name is optional, as
@@ -25,14 +27,14 @@ enum MailDate {
     else { return nil }
     let second = time.count == 3 ? Int(time[2]) : 0
     guard let second, (0...60).contains(second) else { return nil }
-    guard day <= daysIn(month: month, year: year) else { return nil }
+    guard day <= CivilCalendar.daysIn(month: month, year: year) else { return nil }
     var offset = 0
     if tokens.count >= 5 {
       guard let zone = zoneOffset(String(tokens[4])) else { return nil }
       offset = zone
     }
-    let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
-    let (y, m, d) = civil(days: Int(floorDivide(seconds, 86_400)))
+    let seconds = CivilCalendar.daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+    let (y, m, d) = CivilCalendar.civil(fromDays: Int(floorDivide(seconds, 86_400)))
     let rest = seconds - floorDivide(seconds, 86_400) * 86_400
     return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rest / 3600, 2)):\(pad(rest % 3600 / 60, 2)):\(pad(rest % 60, 2))Z"
   }
@@ -57,39 +59,6 @@ enum MailDate {
     case "PST": return -8 * 3600
     default: return nil
     }
-  }
-
-  static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
-
-  static func daysIn(month: Int, year: Int) -> Int {
-    switch month {
-    case 2: isLeap(year) ? 29 : 28
-    case 4, 6, 9, 11: 30
-    default: 31
-    }
-  }
-
-  /// Days since 1970-01-01 of a date of the proleptic Gregorian calendar.
-  static func days(year: Int, month: Int, day: Int) -> Int {
-    let y = month <= 2 ? year - 1 : year
-    let era = floorDivide(y, 400)
-    let yearOfEra = y - era * 400
-    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-    return era * 146_097 + dayOfEra - 719_468
-  }
-
-  /// The date `days` after 1970-01-01.
-  static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
-    let z = days + 719_468
-    let era = floorDivide(z, 146_097)
-    let dayOfEra = z - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let mp = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
   }
 
   static func floorDivide(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }

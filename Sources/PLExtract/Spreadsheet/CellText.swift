@@ -1,3 +1,5 @@
+import PLCore
+
 // The spreadsheet readers (XLSX and ODS) turn a workbook into records, one table per sheet:
 //
 //   SpreadsheetReader ── XLSXWorkbook (the small parts: sheets, styles, shared strings, merges)
@@ -207,11 +209,11 @@ enum CellText {
     if showDate {
       let (y, m, d): (Int, Int, Int)
       if date1904 {
-        (y, m, d) = civil(fromDays: Int(days) + daysFrom1970To1904)
+        (y, m, d) = CivilCalendar.civil(fromDays: Int(days) + daysFrom1970To1904)
       } else if days == 60 {
         (y, m, d) = (1900, 2, 29)
       } else {
-        (y, m, d) = civil(fromDays: Int(days < 60 ? days + 1 : days) + daysFrom1970To1899_12_30)  // before Excel's phantom 29 February, one day on
+        (y, m, d) = CivilCalendar.civil(fromDays: Int(days < 60 ? days + 1 : days) + daysFrom1970To1899_12_30)  // before Excel's phantom 29 February, one day on
       }
       if days == 0 && !date1904 {
         // Serial 0 shows as 1900-01-00 in Excel: a time without a date.
@@ -249,20 +251,6 @@ enum CellText {
   static func pad(_ n: Int, _ width: Int) -> String {
     let s = String(n)
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-  }
-
-  /// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
-  static func civil(fromDays z0: Int) -> (Int, Int, Int) {
-    let z = z0 + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let y = yoe + era * 400
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (m <= 2 ? y + 1 : y, m, d)
   }
 
   /// An ODS time value (`PT09H15M00S`, `PT33H05M01.5S`) as `HH:MM:SS`; nil when it is not one.

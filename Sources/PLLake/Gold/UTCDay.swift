@@ -24,7 +24,7 @@ enum UTCDay {
       let day = two(8)
     else { return false }
     let year = y1 * 100 + y2
-    guard month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year) else { return false }
+    guard month >= 1, month <= 12, day >= 1, day <= CivilCalendar.daysIn(month: month, year: year) else { return false }
     var shift = 0
     if n > 10 {
       guard b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == 0x20 else { return false }
@@ -65,7 +65,7 @@ enum UTCDay {
     if shift == 0 {
       out.append(contentsOf: UnsafeBufferPointer(rebasing: b[0..<10]))
     } else {
-      let (yy, mm, dd) = civil(fromDays: daysFromCivil(year: year, month: month, day: day) + shift)
+      let (yy, mm, dd) = CivilCalendar.civil(fromDays: CivilCalendar.daysFromCivil(year: year, month: month, day: day) + shift)
       write(yy, mm, dd, into: &out)
     }
     return true
@@ -88,20 +88,4 @@ enum UTCDay {
     put(day, 2)
   }
 
-  static func daysIn(month: Int, year: Int) -> Int {
-    switch month {
-    case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-    case 4, 6, 9, 11: 30
-    default: 31
-    }
-  }
-
-  /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-  static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-    CivilCalendar.daysFromCivil(year: year, month: month, day: day)
-  }
-
-  static func civil(fromDays days: Int) -> (Int, Int, Int) {
-    CivilCalendar.civil(fromDays: days)
-  }
 }
