@@ -37,7 +37,8 @@
 #               (--mode replace-table);
 #   8. quality  the report and rejects of each run whose records went on to silver (the quality
 #               gate passed), once: the report's rules into the table validation_rules (one row
-#               per rule: evaluated, failed, success_percent) and the rejected records into the
+#               per rule: evaluated, failed, success_percent, with the run's records_in and
+#               records_rejected) and the rejected records into the
 #               table rejects (the first failed rule, the file that delivered the record, its lab),
 #               each row keyed by run_key, a digest of the files the run validated, so that a run
 #               loaded twice upserts the same rows (examples/grafana's dashboards read them).
@@ -344,11 +345,12 @@ for folder in "$runs"/*/; do
   # The day of the run: when the newest of its files reached bronze (UTC).
   jq -c --arg run_key "$run_key" --slurpfile files "$folder/tonight.ndjson" '
     ($files | map(.ingest_date) | max) as $day
-    | (.rules[] | {run_key: $run_key, ingested_on: $day, files: ($files | length), level, rule, field, severity,
-                   check, evaluated, failed, success_percent, status}),
-      (.dataset[] | {run_key: $run_key, ingested_on: $day, files: ($files | length), level: "dataset", rule, field,
-                     severity, check, evaluated: 1, failed: (if .success then 0 else 1 end),
-                     success_percent: (if .success then 100 else 0 end), status: (if .success then "pass" else "failed" end)})
+    | {run_key: $run_key, ingested_on: $day, files: ($files | length), records_in: .counts.in,
+       records_rejected: .counts.rejected} as $run
+    | (.rules[] | $run + {level, rule, field, severity, check, evaluated, failed, success_percent, status}),
+      (.dataset[] | $run + {level: "dataset", rule, field, severity, check, evaluated: 1,
+                            failed: (if .success then 0 else 1 end), success_percent: (if .success then 100 else 0 end),
+                            status: (if .success then "pass" else "failed" end)})
   ' "$folder/report.json" > "$folder/validation-rules.ndjson" || die 70 "cannot read $folder/report.json"
   load_file "the report of $name" "$folder/validation-rules.ndjson" --table validation_rules --key run_key,level,rule
   if [[ -s $folder/rejects.ndjson ]]; then
