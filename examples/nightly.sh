@@ -341,6 +341,11 @@ for folder in "$runs"/*/; do
   name=${folder##*/}
   [[ -s $folder/report.json && -e $folder/results.ndjson && -s $folder/tonight.ndjson ]] || continue
   grep -qxF "$name" "$runs/loaded-reports" && continue
+  # A run that validated no record (every file it tried was unreadable) has nothing to tell.
+  if ! jq -e '.counts.in > 0' "$folder/report.json" > /dev/null; then
+    { cat "$runs/loaded-reports"; echo "$name"; } | replace "$runs/loaded-reports"
+    continue
+  fi
   run_key=$(sha_of < "$folder/tonight.ndjson" | LC_ALL=C sort | sha256sum | cut -c1-16)
   # The day of the run: when the newest of its files reached bronze (UTC).
   jq -c --arg run_key "$run_key" --slurpfile files "$folder/tonight.ndjson" '
