@@ -38,8 +38,8 @@
 #   8. quality  the report and rejects of each run whose records went on to silver (the quality
 #               gate passed), once: the report's rules into the table validation_rules (one row
 #               per rule: evaluated, failed, success_percent, with the run's records_in and
-#               records_rejected) and the rejected records into the
-#               table rejects (the first failed rule, the file that delivered the record, its lab),
+#               records_rejected) and the rejected records into the table rejects (the first
+#               failed rule, field and value, the file that delivered the record, its lab),
 #               each row keyed by run_key, a digest of the files the run validated, so that a run
 #               loaded twice upserts the same rows (examples/grafana's dashboards read them).
 #
@@ -359,8 +359,10 @@ for folder in "$runs"/*/; do
   ' "$folder/report.json" > "$folder/validation-rules.ndjson" || die 70 "cannot read $folder/report.json"
   load_file "the report of $name" "$folder/validation-rules.ndjson" --table validation_rules --key run_key,level,rule
   if [[ -s $folder/rejects.ndjson ]]; then
-    # Each reject as one row: where it came from, its first failed rule, and the record as JSON text
-    # (rejected records come in any shape, with values of any type).
+    # Each reject as one row: where it came from, its first failed rule (field, code, the value as
+    # JSON text), and the record as JSON text (rejected records come in any shape, with values of
+    # any type). The errors' messages stay in the run's rejects.ndjson: some tell the clock of the
+    # run ("now is …"), which would make the same reject another row.
     jq -c --arg run_key "$run_key" --slurpfile files "$folder/tonight.ndjson" '
       ($files | map({key: (.path | ltrimstr("./")), value: (.name | split("/") | last)}) | from_entries) as $names
       | (._pl.source // "") as $source
@@ -369,7 +371,10 @@ for folder in "$runs"/*/; do
          source_lab: ((.lab // .laboratory // $file) | tostring),
          ingested_on: ($source | capture("ingest_date=(?<day>[0-9]{4}-[0-9]{2}-[0-9]{2})").day // null),
          rule: ((._pl.errors // [])[0].rule // null), rules: ((._pl.errors // []) | map(.rule) | unique | join(", ")),
-         message: ((._pl.errors // [])[0].message // null), record: (del(._pl) | tojson), _pl}
+         field: ((._pl.errors // [])[0].field // null), code: ((._pl.errors // [])[0].code // null),
+         value: ((._pl.errors // [])[0] | if has("value") then (.value | tojson) else null end),
+         record: (del(._pl) | tojson),
+         _pl: (._pl // {} | {source, line, row, page, sheet} | with_entries(select(.value != null)))}
     ' "$folder/rejects.ndjson" > "$folder/rejects-rows.ndjson" || die 70 "cannot read $folder/rejects.ndjson"
     load_file "the rejects of $name" "$folder/rejects-rows.ndjson" --table rejects --key run_key,reject_no
   fi

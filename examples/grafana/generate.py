@@ -407,7 +407,7 @@ FROM rejects
 WHERE $__timeFilter(ingested_on)
 GROUP BY ingested_on, source_lab, rule
 ORDER BY ingested_on DESC, count(*) DESC, source_lab, rule"""
-    latest = f"""SELECT {x['text']("ingested_on")} AS "day", source_file AS "file", rule, message, record
+    latest = f"""SELECT {x['text']("ingested_on")} AS "day", source_file AS "file", rule, field, value, record
 FROM rejects
 WHERE $__timeFilter(ingested_on)
 ORDER BY ingested_on DESC, source_file, reject_no
@@ -460,7 +460,7 @@ ORDER BY day"""
                   "From gold: days, results, mean quality score (red under 0.8, orange under 0.95) and results out of spec.",
                   overrides=[colour_cells("quality score", score)]),
             panel(d, "table", "Rejected records", latest, (0, 29, 24, 9),
-                  "The rejected records themselves (as JSON), with the rule they failed first and its message."),
+                  "The rejected records themselves (as JSON), with the rule they failed first, its field and the value it judged (the messages are in the run folder's rejects.ndjson and report.html)."),
         ],
     }
 
