@@ -34,7 +34,14 @@
 #   6. gold     pl-promote gold --spec gold.yml over silver/results (only changed partitions);
 #   7. load     each silver batch not loaded yet, in batch order, into the table of its dataset by
 #               key (upsert), and gold, when its batch changed, into the gold table
-#               (--mode replace-table).
+#               (--mode replace-table);
+#   8. quality  the report and rejects of each run whose records went on to silver (the quality
+#               gate passed), once: the report's rules into the table validation_rules (one row
+#               per rule: evaluated, failed, success_percent, with the run's records_in and
+#               records_rejected) and the rejected records into the table rejects (the first
+#               failed rule, field and value, the file that delivered the record, its lab),
+#               each row keyed by run_key, a digest of the files the run validated, so that a run
+#               loaded twice upserts the same rows (examples/grafana's dashboards read them).
 #
 # The key of a result is sample_id × analyte × measured_at (the lab schema's unique_measurement
 # rule): a sample is measured for many analytes, and the same sample and analyte measured again
@@ -46,8 +53,9 @@
 # Each run writes into its own folder RUNS/YYYY-MM-DDTHHMMSS (the local time in ZONE): the files it
 # took, the rejects and reports, what each step printed, and log.txt with what every command said
 # on standard error (the job itself tells only its steps and problems). RUNS also keeps the job's
-# state: refused.ndjson, loaded-silver (the silver manifests loaded into the database) and
-# loaded-gold (the gold manifest the gold table holds).
+# state: refused.ndjson, loaded-silver (the silver manifests loaded into the database),
+# loaded-gold (the gold manifest the gold table holds) and loaded-reports (the runs whose report
+# and rejects the database holds).
 #
 # Idempotent and safe to kill: the lake commits each step atomically, and the state above is written
 # after what it records, each file replaced whole (written aside, then renamed). A night with no new
@@ -57,7 +65,7 @@
 # own split files first, so that a file feeding two datasets is never half done; a silver batch not
 # yet loaded is loaded (one loaded but not yet recorded is loaded again: an upsert of the same rows,
 # which only adds a row to pl-load's _pl_loads), and gold follows silver's state. To fill a new
-# database from the lake, remove RUNS/loaded-silver and RUNS/loaded-gold with it.
+# database from the lake, remove RUNS/loaded-silver, RUNS/loaded-gold and RUNS/loaded-reports with it.
 #
 # Exit status (sysexits, as the pl commands):
 #   0   the night is done (records rejected by the schema within --max-rejects do not count);
@@ -197,7 +205,7 @@ record_refused() {
   fi
 }
 
-touch "$runs/refused.ndjson" "$runs/loaded-silver" "$runs/loaded-gold"
+touch "$runs/refused.ndjson" "$runs/loaded-silver" "$runs/loaded-gold" "$runs/loaded-reports"
 echo "nightly: run $run: inbox $inbox, lake $lake, database $db, time zone $tz" >> "$log"
 
 # A run killed between its split and its refused list is completed first, from its own files.
@@ -317,6 +325,62 @@ if ((${#gold_manifests[@]})); then
     echo "$last" | replace "$runs/loaded-gold"
   fi
 fi
+
+# 8. quality: a run folder holds its split files (results.ndjson) only when its quality gate
+# passed; a run that failed the gate, or was killed before its split, is validated again later.
+# The rows carry nothing of the run's own (no folder name, no clock): the same files validated
+# give the same rows, whichever run did it.
+load_file() {
+  local what=$1 file=$2
+  shift 2
+  step "$pl_load" "$db" --quiet "$@" < "$file"
+  ((status == 0)) || die "$status" "loading $what failed (status $status, see $log)"
+}
+for folder in "$runs"/*/; do
+  folder=${folder%/}
+  name=${folder##*/}
+  [[ -s $folder/report.json && -e $folder/results.ndjson && -s $folder/tonight.ndjson ]] || continue
+  grep -qxF "$name" "$runs/loaded-reports" && continue
+  # A run that validated no record (every file it tried was unreadable) has nothing to tell.
+  if ! jq -e '.counts.in > 0' "$folder/report.json" > /dev/null; then
+    { cat "$runs/loaded-reports"; echo "$name"; } | replace "$runs/loaded-reports"
+    continue
+  fi
+  run_key=$(sha_of < "$folder/tonight.ndjson" | LC_ALL=C sort | sha256sum | cut -c1-16)
+  # The day of the run: when the newest of its files reached bronze (UTC).
+  jq -c --arg run_key "$run_key" --slurpfile files "$folder/tonight.ndjson" '
+    ($files | map(.ingest_date) | max) as $day
+    | {run_key: $run_key, ingested_on: $day, files: ($files | length), records_in: .counts.in,
+       records_rejected: .counts.rejected} as $run
+    | (.rules[] | $run + {level, rule, field, severity, check, evaluated, failed, success_percent, status}),
+      (.dataset[] | $run + {level: "dataset", rule, field, severity, check, evaluated: 1,
+                            failed: (if .success then 0 else 1 end), success_percent: (if .success then 100 else 0 end),
+                            status: (if .success then "pass" else "failed" end)})
+  ' "$folder/report.json" > "$folder/validation-rules.ndjson" || die 70 "cannot read $folder/report.json"
+  load_file "the report of $name" "$folder/validation-rules.ndjson" --table validation_rules --key run_key,level,rule
+  if [[ -s $folder/rejects.ndjson ]]; then
+    # Each reject as one row: where it came from, its first failed rule (field, code, the value as
+    # JSON text), and the record as JSON text (rejected records come in any shape, with values of
+    # any type). The errors' messages stay in the run's rejects.ndjson: some tell the clock of the
+    # run ("now is …"), which would make the same reject another row.
+    jq -c --arg run_key "$run_key" --slurpfile files "$folder/tonight.ndjson" '
+      ($files | map({key: (.path | ltrimstr("./")), value: (.name | split("/") | last)}) | from_entries) as $names
+      | (._pl.source // "") as $source
+      | ($names[$source] // $source) as $file
+      | {run_key: $run_key, reject_no: input_line_number, source_file: $file,
+         source_lab: ((.lab // .laboratory // $file) | tostring),
+         ingested_on: ($source | capture("ingest_date=(?<day>[0-9]{4}-[0-9]{2}-[0-9]{2})").day // null),
+         rule: ((._pl.errors // [])[0].rule // null), rules: ((._pl.errors // []) | map(.rule) | unique | join(", ")),
+         field: ((._pl.errors // [])[0].field // null), code: ((._pl.errors // [])[0].code // null),
+         value: ((._pl.errors // [])[0] | if has("value") then (.value | tojson) else null end),
+         record: (del(._pl) | tojson),
+         _pl: (._pl // {} | {source, line, row, page, sheet} | with_entries(select(.value != null)))}
+    ' "$folder/rejects.ndjson" > "$folder/rejects-rows.ndjson" || die 70 "cannot read $folder/rejects.ndjson"
+    load_file "the rejects of $name" "$folder/rejects-rows.ndjson" --table rejects --key run_key,reject_no
+  fi
+  { cat "$runs/loaded-reports"; echo "$name"; } | replace "$runs/loaded-reports"
+  say "loaded the report and rejects of $name into $db, tables validation_rules and rejects"
+done
 
 ((extract_status != 65)) || die 65 "pl-extract could not read some files (see $log); the rest of the night is done"
 echo "nightly: done" >> "$log"
