@@ -60,10 +60,11 @@ public struct SVGChart: Sendable {
       labelled.append(y(v))
       out += "<text class=\"lbl \(cls)\" x=\"\(Int(left) - 3)\" y=\"\(yy)\">\(XMLText.escape(label))</text>"
     }
+    // Specification limits first: their labels win over the control limits' when they crowd.
+    for (kind, v) in specs { hline("spec", v, "spec \(kind) " + XMLText.value(v)) }
     if let c = chart.center { hline("cl", c, XMLText.value(c)) }
     if let u = chart.upperLimit { hline("ucl", u, "+3σ " + XMLText.value(u)) }
     if let l = chart.lowerLimit { hline("lcl", l, "−3σ " + XMLText.value(l)) }
-    for (kind, v) in specs { hline("spec", v, "spec \(kind) " + XMLText.value(v)) }
     var line = ""
     for (i, p) in chart.points.enumerated() {
       if let m = p.mean { line += (line.isEmpty ? "" : " ") + XMLText.coordinate(x(i)) + "," + XMLText.coordinate(y(m)) }
