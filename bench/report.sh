@@ -91,15 +91,16 @@ PY
   echo "$stamp" > "$DATA/stamp"
 fi
 
-# --- timing
+# --- timing: wall clock, and CPU time (user + system), which a busy machine does not inflate
 best=""
+best_cpu=""
+TIMEFORMAT='%R %U %S'
 for ((i = 1; i <= RUNS; i++)); do
-  start=$(date +%s.%N)
-  "$BIN/pl-report" --lake "$DATA/lake" --out "$DATA/report.html" --quiet > /dev/null
-  end=$(date +%s.%N)
-  t=$(echo "$end - $start" | bc -l)
-  say "run $i: $(printf '%.3f' "$t") s"
-  if [[ -z $best ]] || (($(echo "$t < $best" | bc -l))); then best=$t; fi
+  read -r wall user sys < <({ time "$BIN/pl-report" --lake "$DATA/lake" --out "$DATA/report.html" --quiet > /dev/null; } 2>&1)
+  cpu=$(echo "$user + $sys" | bc -l)
+  say "run $i: $wall s wall, $(printf '%.3f' "$cpu") s CPU"
+  if [[ -z $best ]] || (($(echo "$wall < $best" | bc -l))); then best=$wall; fi
+  if [[ -z $best_cpu ]] || (($(echo "$cpu < $best_cpu" | bc -l))); then best_cpu=$cpu; fi
 done
 bytes=$(stat -c %s "$DATA/report.html")
 charts=$(grep -o '<svg ' "$DATA/report.html" | wc -l)
@@ -108,6 +109,6 @@ gold=$(zcat "$DATA"/lake/gold/results/*/*.ndjson.gz | wc -l)
 ok_time=$(echo "$best < $TARGET_SECONDS" | bc -l)
 ok_size=$((bytes < TARGET_BYTES ? 1 : 0))
 printf 'pl-report: %s silver records, %s gold records, %s charts, %s flagged points\n' "$ROWS" "$gold" "$charts" "$flagged"
-printf '  time  %.3f s   (target < %s s)   %s\n' "$best" "$TARGET_SECONDS" "$([[ $ok_time == 1 ]] && echo ok || echo MISSED)"
+printf '  time  %.3f s wall, %.3f s CPU   (target < %s s)   %s\n' "$best" "$best_cpu" "$TARGET_SECONDS" "$([[ $ok_time == 1 ]] && echo ok || echo MISSED)"
 printf '  html  %s bytes (%.2f MB; target < 5 MB)   %s\n' "$bytes" "$(echo "$bytes / 1048576" | bc -l)" "$([[ $ok_size == 1 ]] && echo ok || echo MISSED)"
 [[ $ok_time == 1 && $ok_size == 1 ]]
