@@ -21,7 +21,7 @@ public struct FreshnessRow: Sendable, Equatable {
 /// Freshness from the manifests alone.
 public enum FreshnessTable {
   public static func rows(_ inventory: LakeInventory, plan: ReportPlan) -> [FreshnessRow] {
-    inventory.datasets.compactMap { d in
+    inventory.datasets.filter(inventory.isSelected).compactMap { d in
       guard let last = d.manifests.last?.manifest else { return nil }
       let live = d.liveFiles
       var newest: String?

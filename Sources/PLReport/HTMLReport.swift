@@ -118,7 +118,7 @@ public struct HTMLReport {
       }
       out += "</ul></td><td><ul>"
       for s in row.sources {
-        out += "<li>\(e(s.name))"
+        out += "<li>\(s.name == "-" ? "standard input (records without a source file)" : e(s.name))"
         if let at = s.receivedAt { out += " · received \(e(at))" }
         if let from = s.sender { out += " · from \(e(from))" }
         if let subject = s.subject { out += " · “\(e(subject))”" }

@@ -52,7 +52,7 @@ public enum LineageTable {
                  toolVersion: m.toolVersion, endedAt: m.endedAt)
     }
     var rows: [LineageRow] = []
-    for gold in inventory.layer(.gold) {
+    for gold in inventory.layer(.gold) where inventory.isSelected(gold) {
       let bySequence = Dictionary(gold.manifests.map { ($0.manifest.sequence, $0.manifest) }, uniquingKeysWith: { a, _ in a })
       var chains: [[LineageRun]: Int] = [:]
       for file in gold.liveFiles {

@@ -29,7 +29,7 @@ public struct ReportRun {
   public func run() throws(PLError) -> ReportOutcome {
     let lake = try Lake(root: plan.lakePath, create: false)
     let inventory = try LakeInventory(lake: lake, only: plan.datasets)
-    let golds = inventory.layer(.gold)
+    let golds = inventory.layer(.gold).filter(inventory.isSelected)
     guard !golds.isEmpty else {
       throw .inputMissing(source: lake.path("gold"), message: "no gold in the lake\(plan.datasets.isEmpty ? "" : " for \(plan.datasets.joined(separator: ", "))") (build it with pl-promote gold)")
     }

@@ -55,14 +55,14 @@ public struct Scorecard: Sendable {
         }
       }
     }
-    for d in inventory.layer(.silver) {
+    for d in inventory.layer(.silver) where inventory.isSelected(d) {
       for m in d.manifests where m.manifest.kind == "silver" {
         let k = day(m.manifest.endedAt)
         byDay[k, default: DayRow(day: k)].silverRead += m.manifest.counts.read
         byDay[k, default: DayRow(day: k)].silverRefused += m.manifest.counts.rejected
       }
     }
-    for d in inventory.layer(.gold) {
+    for d in inventory.layer(.gold) where inventory.isSelected(d) {
       for m in d.manifests where m.manifest.kind == "gold" {
         let k = day(m.manifest.endedAt)
         byDay[k, default: DayRow(day: k)].goldRefused += m.manifest.counts.rejected

@@ -9,11 +9,13 @@ struct ReportTests {
     let dir: String
     var lake: String { dir + "/lake" }
 
-    init(records: [String], spec: String = ReportTests.spec) throws {
+    /// - Parameter promote: promote `records` to silver (else only the folder and the spec).
+    init(records: [String], spec: String = ReportTests.spec, promote: Bool = true) throws {
       dir = FileManager.default.temporaryDirectory.appendingPathComponent("pl-report-\(UUID().uuidString)").path
       try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
       try (records.joined(separator: "\n") + "\n").write(toFile: dir + "/results.ndjson", atomically: true, encoding: .utf8)
       try spec.write(toFile: dir + "/gold.yml", atomically: true, encoding: .utf8)
+      guard promote else { return }
       let silver = try ReportTests.shell(
         "pl-promote silver --lake lake --dataset results --partition-by measured_at:day --key sample_id,analyte,measured_at --quiet < results.ndjson > /dev/null",
         in: dir)
