@@ -11,6 +11,8 @@ public struct HTMLReport {
   public var freshness: [FreshnessRow]
   public var charts: [ControlChart]
   public var series: [GoldSeries]
+  /// Groups with no mean to draw (every value a text, such as ND): named under the charts.
+  public var uncharted: [GoldSeries]
   public var scorecard: Scorecard
   public var lineage: [LineageRow]
 
@@ -57,7 +59,12 @@ public struct HTMLReport {
     for chart in charts {
       out += "<figure class=\"cell\">" + SVGChart(chart).render() + "</figure>\n"
     }
-    out += "</div></section>\n"
+    out += "</div>"
+    if !uncharted.isEmpty {
+      out += "<p class=\"uncharted\" data-groups=\"\(uncharted.count)\">No numeric mean to draw for: "
+      out += uncharted.map { e($0.dataset + ": " + $0.title) }.joined(separator: "; ") + ".</p>"
+    }
+    out += "</section>\n"
   }
 
   func scorecardSection(_ out: inout String) {

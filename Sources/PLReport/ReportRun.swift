@@ -48,6 +48,7 @@ public struct ReportRun {
     case .html:
       let html = HTMLReport(
         lakeName: lake.root, now: plan.now, freshness: FreshnessTable.rows(inventory, plan: plan), charts: charts, series: series,
+        uncharted: series.filter { !$0.points.contains { $0.mean != nil } },
         scorecard: try Scorecard(inventory: inventory, plan: plan), lineage: LineageTable.rows(inventory)).render()
       try ReportFile.write(html, to: plan.out)
       return ReportOutcome(paths: [plan.out], charts: charts.count, goldRecords: goldRecords, flaggedPoints: flagged, bytes: html.utf8.count)

@@ -35,7 +35,7 @@ struct ReportCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The HTML file to write; with --format svg or png, the folder of the chart files (made when missing).", valueName: "PATH"))
   var out: String
 
-  @Option(help: ArgumentHelp("html: one page; svg or png: one file per chart, worst first. (default: html)", valueName: "html|svg|png"))
+  @Option(help: ArgumentHelp("html: one page; svg or png: one file per chart, worst first.", valueName: "html|svg|png"))
   var format: ReportFormat = .html
 
   @Option(
@@ -51,13 +51,13 @@ struct ReportCommand: ParsableCommand {
   @Option(parsing: .upToNextOption, help: ArgumentHelp("pl-validate --rejects files for the scorecard's rejects per lab; repeatable.", valueName: "FILE"))
   var rejects: [String] = []
 
-  @Option(name: .customLong("lab-field"), help: ArgumentHelp("The field of a rejected record naming its lab. (default: lab)", valueName: "FIELD"))
+  @Option(name: .customLong("lab-field"), help: ArgumentHelp("The field of a rejected record naming its lab.", valueName: "FIELD"))
   var labField = "lab"
 
   @Option(help: ArgumentHelp("The gold spec whose limits table draws the specification lines (default: the spec the last gold build names, when it can be read).", valueName: "FILE"))
   var spec: String?
 
-  @Option(help: ArgumentHelp("The last N points of each chart are drawn. (default: 120)", valueName: "N"))
+  @Option(help: ArgumentHelp("The last N points of each chart are drawn.", valueName: "N"))
   var points = 120
 
   @Option(help: ArgumentHelp("Take TIME (ISO 8601) as now for the ages, so that a report can be repeated exactly (default: the clock).", valueName: "TIME"))
