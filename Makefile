@@ -6,7 +6,7 @@ COMMANDS := pl-extract pl-clean pl-validate pl-load pl-promote
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: all deps build release demo test docs install uninstall bench bench-postgres bench-gold bench-compress bench-pdf clean
+.PHONY: all deps build release demo test docs install uninstall bench bench-postgres bench-gold bench-compress bench-pdf bench-report clean
 
 all: build
 
@@ -49,7 +49,9 @@ demo: release
 	mkdir -p demo/inbox && cp examples/*.csv examples/*.txt examples/*.ndjson examples/*.pdf demo/inbox/ && \
 	PL_BIN=$$bin examples/nightly.sh --inbox demo/inbox --lake demo/lake --db demo/lab.sqlite --runs demo/runs && \
 	echo && echo "== pl-promote show --lake demo/lake" && \
-	$$bin/pl-promote show --lake demo/lake
+	$$bin/pl-promote show --lake demo/lake && \
+	echo && echo "== the morning report of the lake: freshness, control charts, quality, lineage" && \
+	$$bin/pl-report --lake demo/lake --out demo/report-lake.html --validation-report demo/runs/*/report.json --rejects demo/runs/*/rejects.ndjson
 
 # Builds everything and runs every test: unit tests and golden cases over the built tools,
 # against SQLite and a throwaway PostgreSQL server (started here, stopped even when tests fail).
@@ -117,6 +119,10 @@ bench-compress: deps
 # pl-extract --mode tables against pdfplumber and camelot: cell-level F1 on the table fixtures, and pages per second.
 bench-pdf: deps
 	bash bench/pdf.sh
+
+# pl-report on a lake of 1M silver records with gold built: time and page size against the targets.
+bench-report: deps
+	bash bench/report.sh
 
 clean:
 	$(SWIFT) package clean

@@ -18,6 +18,7 @@ let package = Package(
     .executable(name: "pl-clean", targets: ["pl-clean"]),
     .executable(name: "pl-validate", targets: ["pl-validate"]),
     .executable(name: "pl-promote", targets: ["pl-promote"]),
+    .executable(name: "pl-report", targets: ["pl-report"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +39,7 @@ let package = Package(
     systemLibrary("CPLZlib", pkgConfig: "zlib", apt: ["zlib1g-dev"]),
     systemLibrary("CPLDeflate", pkgConfig: "libdeflate", apt: ["libdeflate-dev"]),
     systemLibrary("CPLZstd", pkgConfig: "libzstd", apt: ["libzstd-dev"]),
+    systemLibrary("CPLRsvg", pkgConfig: "librsvg-2.0", apt: ["librsvg2-dev"]),
     .target(name: "PLArchive", dependencies: ["PLCore", "CPLArchive"]),
     .target(name: "PLXML", dependencies: ["PLCore", "CPLXML2"]),
     .target(name: "PLPDF", dependencies: ["PLCore", "CPLPoppler"]),
@@ -73,6 +75,10 @@ let package = Package(
       "PLCore", "PLDigest", "PLCompress", .product(name: "Yams", package: "Yams"),
     ], swiftSettings: fast),
 
+    // The morning report: freshness, control charts, quality and lineage from gold and the
+    // manifests (never silver), as one HTML page or one SVG/PNG per chart (PNG through librsvg).
+    .target(name: "PLReport", dependencies: ["PLCore", "PLLake", "CPLRsvg"], swiftSettings: fast),
+
     // Shared command-line conventions: option groups, the runner, progress, summaries, metrics.
     .target(name: "PLCommandLine", dependencies: [
       "PLCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -96,6 +102,10 @@ let package = Package(
       "PLLake", "PLClean", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
+    .executableTarget(name: "pl-report", dependencies: [
+      "PLReport", "PLCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
     // A bench entry for the gold layer (bench/gold.sh), not a product.
     .executableTarget(name: "pl-gold-bench", dependencies: ["PLLake", "PLCore"], path: "bench/GoldBench"),
 
@@ -110,6 +120,7 @@ let package = Package(
     .testTarget(name: "PLLakeTests", dependencies: ["PLLake", "PLCompress", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLPDFTests", dependencies: ["PLPDF", "PLCore", "PLTestSupport"]),
     .testTarget(name: "WrapperTests", dependencies: ["PLArchive", "PLXML", "PLPDF", "PLDigest", "PLTestSupport"]),
+    .testTarget(name: "PLReportTests", dependencies: ["PLReport", "PLLake", "PLCore", "PLTestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["PLCore", "PLExtract", "PLPDF", "PLTestSupport"]),
   ]
 )

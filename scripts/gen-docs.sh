@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-commands=(pl-extract pl-clean pl-validate pl-load pl-promote)
+commands=(pl-extract pl-clean pl-validate pl-load pl-promote pl-report)
 date=${PL_MAN_DATE:-2026-11-21}
 
 swift build --product generate-manual >/dev/null

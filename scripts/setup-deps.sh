@@ -3,7 +3,7 @@
 # Usage: scripts/setup-deps.sh [extra packages...]
 set -euo pipefail
 
-packages=(pkg-config libarchive-dev libxml2-dev libpoppler-glib-dev libsqlite3-dev libpq-dev libssl-dev libuchardet-dev zlib1g-dev libdeflate-dev libzstd-dev pigz sqlite3 postgresql python3 jq chromium "$@")
+packages=(pkg-config libarchive-dev libxml2-dev libpoppler-glib-dev libsqlite3-dev libpq-dev libssl-dev libuchardet-dev zlib1g-dev libdeflate-dev libzstd-dev librsvg2-dev pigz sqlite3 postgresql python3 jq chromium "$@")
 
 missing=()
 for p in "${packages[@]}"; do
