@@ -2,7 +2,7 @@
 # `make demo` and `make test` work on a fresh Debian/Ubuntu machine with a Swift 6 toolchain.
 
 PREFIX ?= /usr/local
-COMMANDS := pl-extract pl-clean pl-validate pl-load pl-promote
+COMMANDS := pl-extract pl-clean pl-validate pl-load pl-promote pl-report
 SWIFT ?= swift
 SHELL := /bin/bash
 

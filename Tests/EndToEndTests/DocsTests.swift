@@ -11,7 +11,7 @@ import Testing
 struct DocsTests {
   static let root = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-  static let commands = ["pl-extract", "pl-clean", "pl-validate", "pl-load", "pl-promote"]
+  static let commands = ["pl-extract", "pl-clean", "pl-validate", "pl-load", "pl-promote", "pl-report"]
 
   static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (Int32, String) {
     let process = Process()
