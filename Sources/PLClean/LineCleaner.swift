@@ -22,8 +22,14 @@ final class LineCleaner {
   var rules: [FieldTyper.Rule]
   var plans: [LinePlan] = []
   var last = -1
-  /// Per rule, what its converter made of the current record.
-  var results: [RuleResult]
+  /// Per rule, whether its converter changed the current record's value.
+  var changed: [Bool]
+  /// The JSON text of the converted values of the current record, and where each is: the
+  /// value of rule r, or the k-th field of its split, at `spans[r * LineCleaner.maxSplit + k]`.
+  let values = ByteBuffer(capacity: 256)
+  var spans: [Range<Int>]
+  /// The most fields a split may have on this path (value, qualifier, limit, uncertainty, unit).
+  static let maxSplit = 5
   let empty = Record()
 
   /// Per rule: its field, whether it has a default, and its converter (held apart, so that
@@ -37,14 +43,6 @@ final class LineCleaner {
   var times: [DateTimeConverter?]
   var measurements: [MeasurementConverter?]
 
-  enum RuleResult {
-    case keep
-    case value(JSONValue)
-    case split([Field])
-    case instant(Instant)
-    case date(CivilDate)
-    case measurement(MeasurementConverter.Split)
-  }
 
   /// Nil when the transforms are not only renames, non-waiting field types and the choice of fields.
   init?(transforms: [any RecordTransform], counts: CleanCounts) {
@@ -71,7 +69,8 @@ final class LineCleaner {
     }
     if Set(rules.map(\.field)).count != rules.count { return nil }
     self.counts = counts
-    results = Array(repeating: .keep, count: rules.count)
+    changed = Array(repeating: false, count: rules.count)
+    spans = Array(repeating: 0..<0, count: rules.count * Self.maxSplit)
     fields = rules.map(\.field)
     hasDefault = rules.map { $0.defaultValue != nil }
     converters = rules.map(\.converter)
@@ -98,6 +97,7 @@ final class LineCleaner {
     // Convert.
     var typed = 0
     let plan = plans[index]
+    values.removeAll()
     for a in plan.actions {
       let m = members[a.member]
       let value: JSONValue
@@ -105,23 +105,29 @@ final class LineCleaner {
       case .null:
         // A null measurement is not split: the plan's fields are not this record's.
         if hasDefault[a.rule] || plan.splitKeys[a.rule] != nil { return (false, nil) }
-        results[a.rule] = .keep
+        changed[a.rule] = false
         continue
       case .string:
         let bytes = UnsafeBufferPointer(rebasing: p[m.value])
         if bytes.contains(UInt8(ascii: "\\")) { return (false, nil) }
         if numbers[a.rule] != nil {
           guard let n = numbers[a.rule]!.number(bytes: bytes) else { return (false, nil) }
-          results[a.rule] = .value(.number(n.text))
+          let from = values.count
+          values.append(n.text)
+          spans[a.rule * Self.maxSplit] = from..<values.count
+          changed[a.rule] = true
           typed += 1
           continue
         }
         if times[a.rule] != nil {
+          let from = values.count
           switch times[a.rule]!.time(bytes: bytes) {
-          case .instant(let i)?: results[a.rule] = .instant(i)
-          case .date(let d)?: results[a.rule] = .date(d)
+          case .instant(let i)?: ISOText.append(to: values, quoted: true) { i.write(into: &$0) }
+          case .date(let d)?: ISOText.append(to: values, quoted: true) { ISOText.date(d, into: &$0) }
           default: return (false, nil)
           }
+          spans[a.rule * Self.maxSplit] = from..<values.count
+          changed[a.rule] = true
           typed += 1
           continue
         }
@@ -129,7 +135,22 @@ final class LineCleaner {
           guard let split = measurements[a.rule]!.split(bytes: bytes), let keys = plan.splitKeys[a.rule],
             keys.count == (split.unit == nil ? 3 : 4)
           else { return (false, nil) }
-          results[a.rule] = .measurement(split)
+          let base = a.rule * Self.maxSplit
+          var from = values.count
+          if let n = split.value { values.append(n.text) } else { values.append("null" as StaticString) }
+          spans[base] = from..<values.count
+          from = values.count
+          if let q = split.qualifier { JSONWriter.writeString(q, to: values) } else { values.append("null" as StaticString) }
+          spans[base + 1] = from..<values.count
+          from = values.count
+          if let n = split.limit { values.append(n.text) } else { values.append("null" as StaticString) }
+          spans[base + 2] = from..<values.count
+          if let unit = split.unit {
+            from = values.count
+            JSONWriter.writeString(unit.description, to: values)
+            spans[base + 3] = from..<values.count
+          }
+          changed[a.rule] = true
           typed += 1
           continue
         }
@@ -141,19 +162,28 @@ final class LineCleaner {
       }
       guard converters[a.rule] != nil else {
         guard plan.splitKeys[a.rule] == nil else { return (false, nil) }
-        results[a.rule] = .keep
+        changed[a.rule] = false
         continue
       }
       switch converters[a.rule]!.convert(value, field: fields[a.rule], in: empty) {
       case .unchanged where plan.splitKeys[a.rule] == nil:
-        results[a.rule] = .keep
+        changed[a.rule] = false
       case .converted(let next) where plan.splitKeys[a.rule] == nil:
-        results[a.rule] = .value(next)
+        let from = values.count
+        JSONWriter.writeValue(next, to: values)
+        spans[a.rule * Self.maxSplit] = from..<values.count
+        changed[a.rule] = true
         typed += 1
       case .split(let fields):
         guard let keys = plan.splitKeys[a.rule], fields.count == keys.count else { return (false, nil) }
+        guard fields.count <= Self.maxSplit else { return (false, nil) }
         for k in fields.indices where fields[k].key != keys[k] { return (false, nil) }
-        results[a.rule] = .split(fields)
+        for k in fields.indices {
+          let from = values.count
+          JSONWriter.writeValue(fields[k].value, to: values)
+          spans[a.rule * Self.maxSplit + k] = from..<values.count
+        }
+        changed[a.rule] = true
         typed += 1
       default:
         return (false, nil)
@@ -167,25 +197,8 @@ final class LineCleaner {
       if !first { out.append(UInt8(ascii: ",")) }
       first = false
       cell.key.withUnsafeBufferPointer { out.append($0) }
-      if cell.split >= 0 {
-        switch results[cell.rule] {
-        case .split(let fields): JSONWriter.writeValue(fields[cell.split].value, to: out)
-        case .measurement(let m):
-          switch cell.split {
-          case 0: if let n = m.value { out.append(n.text) } else { out.append("null" as StaticString) }
-          case 1: if let q = m.qualifier { JSONWriter.writeString(q, to: out) } else { out.append("null" as StaticString) }
-          case 2: if let n = m.limit { out.append(n.text) } else { out.append("null" as StaticString) }
-          default: JSONWriter.writeString(m.unit!.description, to: out)
-          }
-        default: writeMember(members[cell.member], p, to: out)
-        }
-      } else if cell.rule >= 0 {
-        switch results[cell.rule] {
-        case .value(let v): JSONWriter.writeValue(v, to: out)
-        case .instant(let i): ISOText.append(to: out, quoted: true) { i.write(into: &$0) }
-        case .date(let d): ISOText.append(to: out, quoted: true) { ISOText.date(d, into: &$0) }
-        case .keep, .split, .measurement: writeMember(members[cell.member], p, to: out)
-        }
+      if cell.rule >= 0 && changed[cell.rule] {
+        out.append(UnsafeBufferPointer(rebasing: values.bytes[spans[cell.rule * Self.maxSplit + max(cell.split, 0)]]))
       } else {
         writeMember(members[cell.member], p, to: out)
       }
@@ -197,7 +210,7 @@ final class LineCleaner {
       out.append("\"_pl\":{\"raw\":{" as StaticString)
       var firstRaw = true
       for a in plan.actions {
-        if case .keep = results[a.rule] { continue }
+        if !changed[a.rule] { continue }
         if !firstRaw { out.append(UInt8(ascii: ",")) }
         firstRaw = false
         JSONWriter.writeString(fields[a.rule], to: out)
