@@ -28,7 +28,10 @@ public final class Cleaner {
     if errorPolicy == .fail {
       for path in inputs where path != FileStream.standardInputName { _ = try FileStream(path: path) }
     }
-    let pipeline = Pipeline(transforms: try plan.transforms(), sink: sink, errorPolicy: errorPolicy)
+    let transforms = try plan.transforms()
+    // The usual plan cleans lines as bytes (LineCleaner); any other runs record by record.
+    let lineCleaner = LineCleaner(transforms: transforms, counts: plan.counts)
+    let pipeline = Pipeline(transforms: lineCleaner == nil ? transforms : [], sink: sink, errorPolicy: errorPolicy)
     pipeline.onSkip = onSkip
     defer { counts = pipeline.counts }
     var bytesBefore = 0
@@ -43,7 +46,12 @@ public final class Cleaner {
           continue
         }
         pipeline.onProgress = { [unowned stream] records in onProgress?(records, bytesBefore + stream.bytesRead) }
-        try pipeline.run(NDJSONReader(source: stream))
+        let reader = NDJSONReader(source: stream)
+        if let lineCleaner {
+          try pipeline.run(CleanedLineSource(reader: reader, cleaner: lineCleaner))
+        } else {
+          try pipeline.run(reader)
+        }
         bytesBefore += stream.bytesRead
       }
       try pipeline.finish()

@@ -344,3 +344,62 @@ public struct MeasurementConverter: ValueConverter {
     return out
   }
 }
+
+// Byte-level forms of the converters for `LineCleaner`: the cases that convert without a note,
+// read from a text value's UTF-8 bytes exactly as `convert` reads its `String`; nil for anything
+// else, which then goes through `convert` on the record path.
+
+extension NumberConverter {
+  /// The number a text value converts to, when the decimal mark is said and it converts
+  /// without a note.
+  func number(bytes: UnsafeBufferPointer<UInt8>) -> LabNumber? {
+    guard let mark = choice.mark, let n = NumberText.parse(bytes: bytes, decimal: mark),
+      case .success(let converted) = units.convert(n, from: units.unit)
+    else { return nil }
+    return converted
+  }
+}
+
+extension DateTimeConverter {
+  /// The instant or date a text value converts to, when it converts without a note.
+  mutating func time(bytes: UnsafeBufferPointer<UInt8>) -> ParsedTime.Value? {
+    guard format == .text, let parsed = parser.parse(bytes: bytes), parsed.flag == nil else { return nil }
+    switch parsed.value {
+    case .instant where type != .date, .date where type == .date: return parsed.value
+    default: return nil
+    }
+  }
+}
+
+extension MeasurementConverter {
+  /// A plain or censored result without a unit or uncertainty in its cell, split as `convert`
+  /// splits it: value, qualifier, limit and, when the field has a unit, unit.
+  struct Split {
+    var value: LabNumber?
+    var qualifier: String?
+    var limit: LabNumber?
+    var unit: LabUnit?
+  }
+
+  /// The split of a text value, when the decimal mark is said, the field is not the result
+  /// shape's cell, and it converts without a note.
+  func split(bytes: UnsafeBufferPointer<UInt8>) -> Split? {
+    guard let mark = choice.mark, !names.keepsCell, names.unitRaw == nil else { return nil }
+    let parsed = ResultText.parse(bytes: bytes, decimal: mark, loq: nil, lod: nil)
+    guard parsed.kind == .number || parsed.kind == .censored, parsed.unitText == nil, parsed.uncertainty == nil else { return nil }
+    if parsed.kind == .censored, let substitute, substitute != .none { return nil }
+    var out = Split(value: parsed.value, qualifier: parsed.qualifier, limit: parsed.limit, unit: units.unit)
+    if units.to != nil {
+      if let n = out.value {
+        guard case .success(let c) = units.convert(n, from: out.unit) else { return nil }
+        out.value = c
+      }
+      if let n = out.limit {
+        guard case .success(let c) = units.convert(n, from: out.unit) else { return nil }
+        out.limit = c
+      }
+      out.unit = units.to
+    }
+    return out
+  }
+}

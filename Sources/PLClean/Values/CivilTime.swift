@@ -99,16 +99,17 @@ public struct Instant: Hashable, Sendable, Comparable, CustomStringConvertible {
   public var fraction: String { secondFraction.text }
 
   /// `2024-03-04T08:16:16Z`, `2024-03-04T08:16:16.250Z`.
-  public var iso: String {
+  public var iso: String { ISOText.make { write(into: &$0) } }
+
+  /// Writes `iso`.
+  func write(into out: inout ISOText.Buffer) {
     let days = Int((seconds >= 0 ? seconds : seconds - 86399) / 86400)
     let sod = Int(seconds - Int64(days) * 86400)
     let date = CivilDate(daysSinceEpoch: days)
-    return ISOText.make { out in
-      ISOText.date(date, into: &out)
-      out.append(UInt8(ascii: "T"))
-      ISOText.clock(sod / 3600, sod / 60 % 60, sod % 60, secondFraction, into: &out)
-      out.append(UInt8(ascii: "Z"))
-    }
+    ISOText.date(date, into: &out)
+    out.append(UInt8(ascii: "T"))
+    ISOText.clock(sod / 3600, sod / 60 % 60, sod % 60, secondFraction, into: &out)
+    out.append(UInt8(ascii: "Z"))
   }
 
   public var description: String { iso }
@@ -132,6 +133,17 @@ enum ISOText {
       append(UInt8(n / 10 % 10) + 0x30)
       append(UInt8(n % 10) + 0x30)
     }
+  }
+
+  /// The text `body` writes, appended to `out` (as a JSON string when `quoted`: the
+  /// characters written here never need escaping).
+  static func append(to out: ByteBuffer, quoted: Bool, _ body: (inout Buffer) -> Void) {
+    var buffer = Buffer()
+    body(&buffer)
+    let count = buffer.count
+    if quoted { out.append(UInt8(ascii: "\"")) }
+    withUnsafeBytes(of: &buffer.bytes) { out.append(UnsafeBufferPointer(rebasing: $0.bindMemory(to: UInt8.self)[..<count])) }
+    if quoted { out.append(UInt8(ascii: "\"")) }
   }
 
   static func make(_ body: (inout Buffer) -> Void) -> String {

@@ -94,31 +94,41 @@ struct DecimalParts: Equatable {
 
   /// Parses strict JSON number text.
   init?(json text: String) {
-    var bytes = Array(text.utf8)[...]
+    var text = text
+    guard let parts = text.withUTF8({ DecimalParts(json: $0) }) else { return nil }
+    self = parts
+  }
+
+  /// Parses strict JSON number text from its UTF-8 bytes.
+  init?(json p: UnsafeBufferPointer<UInt8>) {
+    var i = 0
+    let end = p.count
     var negative = false
-    if bytes.first == UInt8(ascii: "-") { negative = true; bytes = bytes.dropFirst() }
-    var digits: [UInt8] = [], exponent = 0, scientific = false
+    if i < end && p[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+    var digits: [UInt8] = []
+    digits.reserveCapacity(end)
+    var exponent = 0, scientific = false
     var intCount = 0
-    while let b = bytes.first, b >= 0x30 && b <= 0x39 { digits.append(b); intCount += 1; bytes = bytes.dropFirst() }
+    while i < end, Bytes.isDigit(p[i]) { digits.append(p[i]); intCount += 1; i += 1 }
     guard intCount > 0, intCount == 1 || digits[0] != 0x30 else { return nil }
-    if bytes.first == UInt8(ascii: ".") {
-      bytes = bytes.dropFirst()
+    if i < end && p[i] == UInt8(ascii: ".") {
+      i += 1
       var fractionCount = 0
-      while let b = bytes.first, b >= 0x30 && b <= 0x39 { digits.append(b); fractionCount += 1; bytes = bytes.dropFirst() }
+      while i < end, Bytes.isDigit(p[i]) { digits.append(p[i]); fractionCount += 1; i += 1 }
       guard fractionCount > 0 else { return nil }
       exponent -= fractionCount
     }
-    if let b = bytes.first, b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
+    if i < end, p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E") {
       scientific = true
-      bytes = bytes.dropFirst()
+      i += 1
       var sign = 1
-      if bytes.first == UInt8(ascii: "-") { sign = -1; bytes = bytes.dropFirst() } else if bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+      if i < end && p[i] == UInt8(ascii: "-") { sign = -1; i += 1 } else if i < end && p[i] == UInt8(ascii: "+") { i += 1 }
       var e = 0, count = 0
-      while let b = bytes.first, b >= 0x30 && b <= 0x39, count < 6 { e = e * 10 + Int(b - 0x30); count += 1; bytes = bytes.dropFirst() }
+      while i < end, Bytes.isDigit(p[i]), count < 6 { e = e * 10 + Int(p[i] - 0x30); count += 1; i += 1 }
       guard count > 0 else { return nil }
       exponent += sign * e
     }
-    guard bytes.isEmpty else { return nil }
+    guard i == end else { return nil }
     self.init(negative: negative, digits: digits, exponent: exponent, scientific: scientific)
     trimLeadingZeros()
   }
