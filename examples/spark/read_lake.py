@@ -43,6 +43,7 @@ def with_spark(lake, master):
 def with_duckdb(lake):
     import duckdb
 
+    con = duckdb.connect()
     out = []
     for layer in ("silver", "gold"):
         path = os.path.join(lake, layer, "results")
@@ -50,10 +51,10 @@ def with_duckdb(lake):
             continue
         pattern = os.path.join(path, "*", "*.ndjson.gz")
         relation = f"read_json_auto('{pattern}', hive_partitioning = true, format = 'newline_delimited', union_by_name = true)"
-        records, partitions = duckdb.sql(f"SELECT count(*), count(DISTINCT date) FROM {relation}").fetchone()
+        records, partitions = con.execute(f"SELECT count(*), count(DISTINCT date) FROM {relation}").fetchone()
         row = {"engine": "duckdb", "layer": layer, "records": records, "partitions": partitions}
         if layer == "silver":
-            top = duckdb.sql(
+            top = con.execute(
                 f"SELECT CAST(date AS VARCHAR), count(*) AS n FROM {relation} WHERE analyte = 'protein' "
                 "GROUP BY date ORDER BY n DESC, date LIMIT 1").fetchone()
             row["busiest_protein_day"] = list(top) if top else None

@@ -7,7 +7,7 @@
 #      examples/nightly.sh into one lake and through pl_spark.py in local[2] into another; the
 #      silver (and gold) records must be the same, record for record (compare_lakes.py);
 #   2. the Spark job again over its lake: nothing pending, the lake unchanged;
-#   3. failures: a pl stage that fails once (pl-extract, then a task that dies after a silver
+#   3. failures (the first with the commands shipped by SparkFiles): a pl stage that fails once (pl-extract, then a task that dies after a silver
 #      commit) is retried by Spark (spark.task.maxFailures 4, local[2,4]) and the lake ends the
 #      same as the nightly's, no record twice; a stage that fails with no retry left fails the
 #      job with pl-extract's status (66) and promotes nothing;
@@ -66,7 +66,9 @@ fi
 chmod -R u+w "$inbox"
 export PYSPARK_PYTHON=$ROOT/$PY
 [[ $PY = /* ]] && export PYSPARK_PYTHON=$PY
-job() { "$PY" examples/spark/pl_spark.py --pl-bin "$BIN" --tz Europe/Amsterdam --gold-spec examples/gold.yml "$@"; }
+# The commands from an installed prefix (--pl-bin), or shipped with the job (--ship: SparkFiles).
+WHERE=(--pl-bin "$BIN")
+job() { "$PY" examples/spark/pl_spark.py "${WHERE[@]}" --tz Europe/Amsterdam --gold-spec examples/gold.yml "$@"; }
 # The job's status: 0, or 65 when pl-extract passed over files, as the nightly's.
 ok_or_65() { [[ $1 -eq 0 || $1 -eq 65 ]]; }
 
@@ -109,7 +111,9 @@ say "  a second run changed nothing ($refused_s refused files tried again)"
 
 # --- 3. failures and retries -----------------------------------------------------------------
 for point in extract silver; do
-  say "a $point failure once, retried (local[2,4])"
+  # The first of these runs ships the commands with the job instead of naming their folder.
+  if [[ $point == extract ]]; then WHERE=(--ship "$BIN"); else WHERE=(--pl-bin "$BIN"); fi
+  say "a $point failure once, retried (local[2,4]), ${WHERE[0]}"
   status=0
   PL_SPARK_FAIL_ONCE=$point:$work/failed-$point job --lake "$work/retry-$point" --inbox "$inbox" --run "$work/run-$point" \
     --master 'local[2,4]' --files-per-task 8 > "$work/run-$point.json" 2> "$work/run-$point.err" || status=$?
