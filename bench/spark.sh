@@ -109,7 +109,8 @@ lake=$DATA/run-single
 fresh "$lake"
 say "single machine: one pipeline over $FILES files"
 t0=$(date +%s.%N)
-(cd "$lake" && "$BIN/pl-promote" pending --lake . --dataset inbox --format paths -0 --quiet \
+# Paths relative to the lake without "./", as nightly.sh and pl_spark.py give them.
+(cd "$lake" && "$BIN/pl-promote" pending --lake . --dataset inbox --format paths -0 --quiet | sed -z 's#^\./##' \
   | "$BIN/pl-extract" --on-error skip --files-from - -0 --quiet) \
   | "$BIN/pl-clean" --profile lab --tz Europe/Amsterdam --quiet \
   | "$BIN/pl-validate" --schema lab --rejects "$DATA/single-rejects.ndjson" --quiet > "$DATA/single-validated.ndjson"
@@ -143,7 +144,7 @@ t0=$(date +%s.%N)
 "$PY" examples/spark/pl_spark.py --lake "$lake" --run "$DATA/run-one.run" --master "local[1]" --pl-bin "$BIN" \
   > /dev/null 2> "$DATA/one.err" || { tail -20 "$DATA/one.err" >&2; die "the one-file Spark job failed"; }
 secs[fixed]=$(seconds_since "$t0")
-rm -rf "$DATA/run-one" "$DATA/run-one.run" "$DATA"/run-single "$DATA"/run-local1 "$DATA"/run-local2
+rm -rf "$DATA/run-one" "$DATA/run-one.run" "$DATA"/run-single "$DATA"/run-local1 "$DATA"/run-local2 "$DATA"/run-*.spark-runs
 
 # --- Report --------------------------------------------------------------------------------
 

@@ -363,7 +363,9 @@ def options():
     parser.add_argument("--lake", required=True)
     parser.add_argument("--inbox", help="land the inbox's files in bronze first")
     parser.add_argument("--dataset", default="inbox", help="the bronze dataset (default inbox)")
-    parser.add_argument("--run", help="the run folder (default LAKE.spark-runs/<UTC time>)")
+    parser.add_argument("--runs", help="the job's state folder: refused.ndjson, and run folders (default LAKE.spark-runs)")
+    parser.add_argument("--run", help="this run's folder (default RUNS/<UTC time>)")
+    parser.add_argument("--retry-refused", action="store_true", help="try the refused files of earlier runs again")
     parser.add_argument("--tz", default=os.environ.get("PL_TZ", "Europe/Amsterdam"))
     parser.add_argument("--gold-spec", help="build gold/results with this spec at the end")
     parser.add_argument("--files-per-task", type=int, default=500, help="bronze files per stage-1 task (default 500)")
@@ -391,7 +393,8 @@ def main():
     if args.gold_spec and not os.path.isfile(args.gold_spec):
         die(66, f"{args.gold_spec}: no gold spec there")
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%M%S")
-    run = os.path.abspath(args.run or f"{lake}.spark-runs/{stamp}")
+    runs = os.path.abspath(args.runs or f"{lake}.spark-runs")
+    run = os.path.abspath(args.run or os.path.join(runs, stamp))
     os.makedirs(os.path.join(run, "tasks"), exist_ok=True)
     config = {
         "lake": lake, "run": run, "tz": args.tz, "dataset": args.dataset, "wait": args.wait,
@@ -422,7 +425,24 @@ def main():
                  "--files-from", "-", "-0", "--wait", str(args.wait), "--quiet"],
                 local, stdin_bytes=b"".join(os.fsencode(f) + b"\0" for f in files),
             )
-    tonight = pending(local)
+    # The files earlier runs refused (they gave silver no record) are left out, as nightly.sh
+    # leaves them out, so that a run with no new file changes nothing; --retry-refused takes them.
+    refused_state = os.path.join(runs, "refused.ndjson")
+    before = []
+    if os.path.exists(refused_state):
+        with open(refused_state, encoding="utf-8") as f:
+            before = [json.loads(l) for l in f if l.strip()]
+    known = {r["sha256"] for r in before}
+    tonight = [r for r in pending(local) if args.retry_refused or r["sha256"] not in known]
+    # A run that failed or was killed after some stage-2 tasks committed left files whose records
+    # are in silver only in part (a file's records go to many groups), which pending counts as
+    # done: they are taken again. The records already there are superseded by their key.
+    unfinished = os.path.join(runs, "unfinished.ndjson")
+    if os.path.exists(unfinished):
+        with open(unfinished, encoding="utf-8") as f:
+            again = [json.loads(l) for l in f if l.strip()]
+        have = {r["sha256"] for r in tonight}
+        tonight += [r for r in again if r["sha256"] not in have]
     # As nightly.sh: relative to the lake without "./", so that _pl.source reads bronze/….
     paths = [r["path"][2:] if r["path"].startswith("./") else r["path"] for r in tonight]
 
@@ -442,6 +462,7 @@ def main():
             sc.addFile(os.path.join(os.path.abspath(args.ship), name))
 
     summaries = []
+    publish(unfinished, "".join(json.dumps(r) + "\n" for r in tonight))
     if paths:
         slices = max(1, -(-len(paths) // args.files_per_task))
         slices = min(len(paths), max(slices, sc.defaultParallelism))
@@ -461,11 +482,15 @@ def main():
                 die(int(found.group(1)), found.group(2))
             die(70, "the Spark job failed: " + text.strip().splitlines()[0][:500])
     spark.stop()
+    os.remove(unfinished)
 
     # The files of the night still pending gave silver no record (nightly.sh's refused files).
     still = {r["sha256"] for r in pending(local)}
     refused = [r for r in tonight if r["sha256"] in still]
     publish(os.path.join(run, "refused.ndjson"), "".join(json.dumps(r) + "\n" for r in refused))
+    tried = {r["sha256"] for r in tonight}
+    kept = [r for r in before if r["sha256"] not in tried] + [dict(r, refused_in=os.path.basename(run)) for r in refused]
+    publish(refused_state, "".join(json.dumps(r) + "\n" for r in kept))
     rejected = merge(run, "rejects", os.path.join(run, "rejects.ndjson"))
     silver_rejected = {name: merge(run, f"silver-rejects-{name}", os.path.join(run, f"silver-rejects-{name}.ndjson"))
                        for name, _, _ in SILVER}
