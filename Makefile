@@ -6,7 +6,7 @@ COMMANDS := pl-extract pl-clean pl-validate pl-load pl-promote pl-report
 SWIFT ?= swift
 SHELL := /bin/bash
 
-.PHONY: all deps build release demo test docs install uninstall bench bench-postgres bench-gold bench-compress bench-pdf bench-report clean
+.PHONY: all deps build release demo test test-spark docs install uninstall bench bench-postgres bench-gold bench-compress bench-upsert bench-clean bench-validate bench-pdf bench-report bench-silver bench-spark clean
 
 all: build
 
@@ -60,6 +60,11 @@ test: deps
 	@dir=$$(mktemp -d) && trap 'scripts/pg-test-server.sh stop "$$dir/pg"; rm -rf "$$dir"' EXIT && \
 	eval "$$(scripts/pg-test-server.sh start "$$dir/pg")" && \
 	PL_TEST_PG_SERVER=$(CURDIR)/scripts/pg-test-server.sh $(SWIFT) test
+
+# The nightly job's silver step as Spark stages (examples/spark/), against nightly.sh on one
+# machine: installs a JRE and pyspark when missing, builds release binaries (not part of `make test`).
+test-spark: deps
+	bash examples/spark/test.sh
 
 # Regenerates man pages and completions from the argument parsers.
 docs: deps
@@ -115,6 +120,14 @@ bench-gold: deps
 # The lake's gzip and zstd part writers against pigz -p2 -6 and gzip -6 on 1M silver records.
 bench-compress: deps
 	bash bench/compress.sh
+
+# Silver promotion of 1M records against pigz -p2 -6 over the same bytes.
+bench-silver: deps
+	bash bench/silver.sh
+
+# Many small files through silver on one machine and as Spark stages with 1 and 2 cores (bench/SPARK.md).
+bench-spark: deps
+	bash bench/spark.sh
 
 # pl-extract --mode tables against pdfplumber and camelot: cell-level F1 on the table fixtures, and pages per second.
 bench-pdf: deps

@@ -119,6 +119,7 @@ let package = Package(
     .testTarget(name: "PLCompressTests", dependencies: ["PLCompress", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLLakeTests", dependencies: ["PLLake", "PLCompress", "PLCore", "PLTestSupport"]),
     .testTarget(name: "PLPDFTests", dependencies: ["PLPDF", "PLCore", "PLTestSupport"]),
+    .testTarget(name: "PLCommandLineTests", dependencies: ["PLCommandLine", "PLCore", "PLTestSupport"]),
     .testTarget(name: "WrapperTests", dependencies: ["PLArchive", "PLXML", "PLPDF", "PLDigest", "PLTestSupport"]),
     .testTarget(name: "PLReportTests", dependencies: ["PLReport", "PLLake", "PLCore", "PLTestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["PLCore", "PLExtract", "PLPDF", "PLTestSupport"]),

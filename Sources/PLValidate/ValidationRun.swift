@@ -60,9 +60,14 @@ public final class ValidationRun {
     let refusing = rejects == nil ? RefusingSink(tell: tell) : nil
     let pipeline = Pipeline(transforms: [ClearValidationMarks(), validator], sink: sink, rejects: rejects ?? refusing)
     pipeline.onProgress = progress
+    // The last reader outlives its loop: rules over groups (a proximate sum) are decided in
+    // finish(), and their rejects ask for the position then.
+    var lastReader: NDJSONReader?
+    defer { withExtendedLifetime(lastReader) {} }
     do throws(PLError) {
       for path in plan.inputs {
         let reader = NDJSONReader(source: try FileStream(path: path))
+        lastReader = reader
         validator.position = { [unowned reader] in (reader.sourceName, reader.lineNumber) }
         refusing?.position = validator.position
         defer { counts = validator.counts }

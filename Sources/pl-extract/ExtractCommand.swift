@@ -43,6 +43,15 @@ struct ExtractCommand: ParsableCommand {
       next command commits it), the summary's "skipped" count says what was left out, and the \
       exit status is 65 when anything was, so that cron hears of it. The summary (--log-format json) and --detect list every file and member read, with \
       the sha256 of its bytes as stored, computed while reading.
+
+      With --files-from LIST the paths to read come from LIST as well (one a line, or \
+      NUL-separated with -0), after the FILE arguments, so that a cluster stage (Spark's \
+      RDD.pipe(), Hadoop Streaming) or find -print0 hands a share of the files to one process: \
+      `pl-promote pending --format paths -0 | pl-extract --files-from - -0`. Every listed path is \
+      looked up before anything is read; one that does not exist stops the run (exit 66, the \
+      error naming LIST and its line) or, with --on-error skip, is reported and passed over. An \
+      empty list with no FILE argument reads nothing (standard input is not read). When LIST is \
+      standard input, - cannot name data as well (exit 64).
       """,
     version: PLVersion.string)
 
@@ -160,6 +169,8 @@ struct ExtractCommand: ParsableCommand {
   @Flag(name: .customLong("hidden-sheets"), help: "Read the hidden sheets of a workbook too.")
   var hiddenSheets = false
 
+  @OptionGroup var fileList: FileListOptions
+
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
@@ -182,9 +193,33 @@ struct ExtractCommand: ParsableCommand {
     }
     if password != nil && passwordFile != nil { throw ValidationError("--password and --password-file: give one of them.") }
     if mode.value.readsOnlyPDFs && detect { throw ValidationError("--detect and --mode \(mode.value.rawValue): give one of them.") }
-    if files.isEmpty && Terminal().stdinIsTerminal {
+    if fileList.readsStandardInput && files.contains(FileStream.standardInputName) {
+      throw ValidationError(FileList.standardInputTwice(line: nil, nulSeparated: fileList.nulSeparated).description)
+    }
+    if files.isEmpty && fileList.filesFrom == nil && Terminal().stdinIsTerminal {
       throw ValidationError("no input: give FILE arguments, or pipe data into standard input.")
     }
+  }
+
+  /// The `--files-from` list with its missing paths taken out: under `--on-error skip` each is
+  /// reported and counted as passed over, else the first one stops the run (66). Standard
+  /// output is opened first, so that a list that cannot be read ends the stream with an abort
+  /// line, as a missing FILE does.
+  static func listedInputs(_ options: FileListOptions, context: RunContext, policy: ErrorPolicy) throws(PLError) -> FileList? {
+    guard options.filesFrom != nil else { return nil }
+    _ = context.openRecordOutput()
+    guard let list = try options.read() else { return nil }
+    let missing = list.missingEntries()
+    guard !missing.isEmpty else { return list }
+    guard policy == .skip else { throw missing[0].error }
+    for (entry, error) in missing {
+      context.stats.skipped += 1
+      context.warn("skipped: \(error.description)")
+      context.stats.sources.append(
+        SourceStat(name: entry.path, bytes: 0, records: 0, details: [Field("error", .string(error.description))]))
+    }
+    let gone = Set(missing.map(\.entry.line))
+    return FileList(source: list.source, nulSeparated: list.nulSeparated, entries: list.entries.filter { !gone.contains($0.line) })
   }
 
   func parsedWidths(_ text: String) -> [Int]? {
@@ -215,6 +250,7 @@ struct ExtractCommand: ParsableCommand {
     plan.recordPath = recordPath
     plan.sheets = sheets
     plan.includeHiddenSheets = hiddenSheets
+    let fileList = fileList
     let dialectFile = dialect
     let pageList = pages, templateFile = template, passwordFile = passwordFile
     plan.pdf.password = password
@@ -222,6 +258,9 @@ struct ExtractCommand: ParsableCommand {
     plan.pdf.rejectsPath = rejects
     plan.pdf.maxRejects = maxRejects.flatMap(TableRejectLimit.init)
     try ToolRunner(tool: "pl-extract", options: common).run { context throws(PLError) in
+      if let list = try Self.listedInputs(fileList, context: context, policy: plan.errorPolicy) {
+        plan.inputs = files + list.paths
+      }
       if let dialectFile { try plan.loadDialects(from: dialectFile) }
       if let pageList { plan.pdf.pages = try PageSelection(parsing: pageList) }
       if let templateFile { plan.pdf.template = try PDFTemplate.load(path: templateFile) }

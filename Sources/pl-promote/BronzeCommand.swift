@@ -14,6 +14,12 @@ struct BronzeCommand: ParsableCommand {
       already holds is not stored again. One NDJSON record per FILE goes to standard output \
       (status landed or already_present, path, sha256, dataset), for the next stage to follow. \
       All or nothing: a missing FILE stores none of them.
+
+      With --files-from LIST the files to store come from LIST as well (one a line, or \
+      NUL-separated with -0), after the FILE arguments; a listed file that does not exist \
+      stores none of them (exit 66, the error naming LIST and its line), and an empty list with \
+      no FILE argument stores nothing. When LIST is standard input, - cannot name a file as \
+      well (exit 64).
       """)
 
   @OptionGroup var location: LakeLocationOptions
@@ -22,7 +28,9 @@ struct BronzeCommand: ParsableCommand {
   var dataset: String
 
   @Argument(help: ArgumentHelp("Files to store; - reads standard input (give its --name).", valueName: "FILE"))
-  var files: [String]
+  var files: [String] = []
+
+  @OptionGroup var fileList: FileListOptions
 
   @Option(help: ArgumentHelp("The original name of the file read from standard input (-).", valueName: "NAME"))
   var name: String?
@@ -37,15 +45,32 @@ struct BronzeCommand: ParsableCommand {
   @OptionGroup var common: CommonOptions
 
   func validate() throws {
-    if files.isEmpty { throw ValidationError("Give at least one FILE (- for standard input).") }
-    if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("Standard input (-) can be given once.") }
-    if files.contains("-") && (name ?? "").isEmpty { throw ValidationError("Reading standard input (-) needs --name, the file's original name.") }
-    if name != nil && !files.contains("-") { throw ValidationError("--name names standard input: give - among the files.") }
+    if files.isEmpty && fileList.filesFrom == nil { throw ValidationError("Give at least one FILE (- for standard input), or --files-from.") }
+    if fileList.readsStandardInput && files.contains("-") {
+      throw ValidationError(FileList.standardInputTwice(line: nil, nulSeparated: fileList.nulSeparated).description)
+    }
+    // With a list, the checks on - wait for the listed paths (run).
+    if fileList.filesFrom == nil, let problem = Self.standardInputProblem(files, name: name) { throw ValidationError(problem) }
+  }
+
+  /// What is wrong with the use of standard input among `paths`, if anything.
+  static func standardInputProblem(_ paths: [String], name: String?) -> String? {
+    if paths.filter({ $0 == "-" }).count > 1 { return "Standard input (-) can be given once." }
+    if paths.contains("-") && (name ?? "").isEmpty { return "Reading standard input (-) needs --name, the file's original name." }
+    if name != nil && !paths.contains("-") { return "--name names standard input: give - among the files." }
+    return nil
   }
 
   func run() throws {
     try ToolRunner(tool: "pl-promote", options: common).run { (context) throws(PLError) in
       try Lake.validate(dataset: dataset)
+      var files = files
+      if let list = try fileList.read() {
+        // All or nothing: every listed file is looked up before the lake is touched.
+        if let first = list.missingEntries().first { throw first.error }
+        files += list.paths
+        if let problem = Self.standardInputProblem(files, name: name) { throw .usage(problem) }
+      }
       let events = try lineage.makeSink(lakePath: location.lake, context: context)
       if files.contains("-"), let name { events?.standardInputNames = [name] }
       let lake = try Lake(root: location.lake, fileMode: try write.fileMode(), create: true)
