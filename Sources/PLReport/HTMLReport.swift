@@ -13,6 +13,9 @@ public struct HTMLReport {
   public var series: [GoldSeries]
   /// Groups with no mean to draw (every value a text, such as ND): named under the charts.
   public var uncharted: [GoldSeries]
+  /// Groups with fewer points than `minPoints` and nothing flagged: one table row each.
+  public var short: [ControlChart] = []
+  public var minPoints = 5
   public var scorecard: Scorecard
   public var lineage: [LineageRow]
 
@@ -60,6 +63,18 @@ public struct HTMLReport {
       out += "<figure class=\"cell\">" + SVGChart(chart).render() + "</figure>\n"
     }
     out += "</div>"
+    if !short.isEmpty {
+      out += "<h3>Fewer than \(minPoints) points, nothing flagged</h3>"
+      out += "<table class=\"short\" data-groups=\"\(short.count)\"><thead><tr><th>Dataset</th><th>Group</th><th class=\"n\">Points</th>"
+      out += "<th>First</th><th>Last</th><th class=\"n\">Last mean</th></tr></thead><tbody>\n"
+      for chart in short.sorted(by: { ($0.dataset, $0.title) < ($1.dataset, $1.title) }) {
+        let last = chart.points.last
+        out += "<tr class=\"short\"><td>\(e(chart.dataset))</td><td>\(e(chart.title))</td><td class=\"n\">\(chart.points.count)</td>"
+        out += "<td>\(e(chart.points.first?.period ?? "–"))</td><td>\(e(last?.period ?? "–"))</td>"
+        out += "<td class=\"n\">\(last?.mean.map { XMLText.value($0) } ?? "–")</td></tr>\n"
+      }
+      out += "</tbody></table>"
+    }
     if !uncharted.isEmpty {
       out += "<p class=\"uncharted\" data-groups=\"\(uncharted.count)\">No numeric mean to draw for: "
       out += uncharted.map { e($0.dataset + ": " + $0.title) }.joined(separator: "; ") + ".</p>"

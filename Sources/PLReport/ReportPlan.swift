@@ -30,6 +30,9 @@ public struct ReportPlan: Sendable {
   public var now: Double
   /// The last points of each chart drawn (the earlier ones are counted in its caption).
   public var maxPoints: Int
+  /// A group with fewer points than this, none flagged and none out of spec, is a row of the
+  /// short-series table instead of a chart (a chart of one or two points shows no process).
+  public var minPoints: Int = 5
   /// PNG pixels per SVG unit.
   public var pngScale: Double = 2
 

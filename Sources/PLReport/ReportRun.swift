@@ -42,13 +42,16 @@ public struct ReportRun {
       charts += read.map { ControlChart(series: $0, maxPoints: plan.maxPoints, limits: limits) }.filter { !$0.points.isEmpty }
     }
     charts.sort(by: ControlChart.worstFirst)
+    // A short series with nothing to flag is a table row, not a chart.
+    let short = charts.filter { $0.points.count < plan.minPoints && $0.violations == 0 && $0.outOfSpecPoints == 0 && $0.hiddenPoints == 0 }
+    if plan.format == .html { charts.removeAll { $0.points.count < plan.minPoints && $0.violations == 0 && $0.outOfSpecPoints == 0 && $0.hiddenPoints == 0 } }
     let flagged = charts.reduce(0) { $0 + $1.violations }
     let goldRecords = series.reduce(0) { $0 + $1.points.count }
     switch plan.format {
     case .html:
       let html = HTMLReport(
         lakeName: lake.root, now: plan.now, freshness: FreshnessTable.rows(inventory, plan: plan), charts: charts, series: series,
-        uncharted: series.filter { !$0.points.contains { $0.mean != nil } },
+        uncharted: series.filter { !$0.points.contains { $0.mean != nil } }, short: short, minPoints: plan.minPoints,
         scorecard: try Scorecard(inventory: inventory, plan: plan), lineage: LineageTable.rows(inventory)).render()
       try ReportFile.write(html, to: plan.out)
       return ReportOutcome(paths: [plan.out], charts: charts.count, goldRecords: goldRecords, flaggedPoints: flagged, bytes: html.utf8.count)

@@ -60,6 +60,9 @@ struct ReportCommand: ParsableCommand {
   @Option(help: ArgumentHelp("The last N points of each chart are drawn.", valueName: "N"))
   var points = 120
 
+  @Option(name: .customLong("min-points"), help: ArgumentHelp("A group with fewer than N points, none flagged by gold and none out of spec, is a row of a table instead of a chart.", valueName: "N"))
+  var minPoints = 5
+
   @Option(help: ArgumentHelp("Take TIME (ISO 8601) as now for the ages, so that a report can be repeated exactly (default: the clock).", valueName: "TIME"))
   var now: String?
 
@@ -68,6 +71,7 @@ struct ReportCommand: ParsableCommand {
   func validate() throws {
     if out.isEmpty { throw ValidationError("--out needs a path.") }
     if points < 2 { throw ValidationError("--points must be at least 2.") }
+    if minPoints < 1 { throw ValidationError("--min-points must be at least 1.") }
     if let now, ReportTime.seconds(now) == nil {
       throw ValidationError("--now must be an ISO 8601 time such as 2024-03-01T12:00:00Z, not '\(now)'.")
     }
@@ -80,10 +84,11 @@ struct ReportCommand: ParsableCommand {
 
   func run() throws {
     let stale = try ReportPlan.parseStaleAfter(staleAfter)
-    let plan = ReportPlan(
+    var plan = ReportPlan(
       lakePath: lake, datasets: dataset, out: out, format: format, staleAfter: stale.byDataset, defaultStaleAfter: stale.fallback,
       validationReports: validationReports, rejectFiles: rejects, labField: labField, specPath: spec,
       now: now.flatMap(ReportTime.seconds) ?? wallClockSeconds(), maxPoints: points)
+    plan.minPoints = minPoints
     try ToolRunner(tool: "pl-report", options: common).run { (context) throws(PLError) in
       var run = ReportRun(plan: plan)
       run.warn = { context.warn($0) }

@@ -27,9 +27,17 @@ struct ReportDemoTests {
     let charts = ReportTests.charts(html)
     // A group with no numeric value (every result ND or a text) is named under the charts.
     let uncharted = html.components(separatedBy: "<p class=\"uncharted\" data-groups=\"").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) } ?? 0
-    #expect(charts.count + uncharted == Int(groups.trimmingCharacters(in: .whitespacesAndNewlines)))
+    // A group of fewer than 5 points with nothing flagged is a row of the short-series table.
+    let short = html.components(separatedBy: "<table class=\"short\" data-groups=\"").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) } ?? 0
+    #expect(charts.count + uncharted + short == Int(groups.trimmingCharacters(in: .whitespacesAndNewlines)))
+    // Every group with at least 5 points is a chart: the example QC history has five, 60 and more days each.
+    let long = try ReportTests.shell(gold + " | jq -r 'select(.mean != null) | [.product, .analyte] | @tsv' | sort | uniq -c | awk '$1 >= 5' | wc -l", in: lake.dir).out
+    let drawnLong = charts.filter { (Int(ReportTests.attribute("data-points", of: $0) ?? "") ?? 0) >= 5 }.count
+    #expect(drawnLong == Int(long.trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect(drawnLong >= 5)
     let shown = charts.reduce(0) { $0 + (Int(ReportTests.attribute("data-violations", of: $1) ?? "") ?? 0) }
     #expect(shown == Int(flagged.trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect(shown > 0, "the example QC history's planted outlier and drift are flagged by gold and marked")
     #expect(html.contains("<tr class=\"rule"))
     #expect(html.contains("<tr class=\"lineage\""))
   }
