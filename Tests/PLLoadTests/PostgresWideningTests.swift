@@ -194,6 +194,28 @@ struct PostgresWideningTests {
     #expect(try f.schemaOf() == ["x BIGINT"])
   }
 
+  @Test func aColumnAViewUsesCannotBeWidened() throws {
+    let f = try LoadFixture(.postgres)
+    try f.execute("CREATE TABLE t (x BIGINT); INSERT INTO t VALUES (1); CREATE VIEW v AS SELECT x FROM t")
+    let error = failure { try f.loadLines(#"{"x":2}"# + "\n" + #"{"x":0.5}"# + "\n", options: Self.noMeta) }
+    #expect(error?.exitStatus == .cannotCreate, "\(String(describing: error))")
+    #expect(error?.description.contains("table \(f.schema).t: cannot widen column x to NUMERIC: cannot alter type of a column used by a view") == true)
+    #expect(try f.schemaOf() == ["x BIGINT"])
+    #expect(try f.rows("SELECT x::text FROM t") == [["1"]])
+  }
+
+  @Test func replaceTableWidensTheNewTable() throws {
+    let f = try LoadFixture(.postgres)
+    var options = Self.noMeta
+    options.write = WriteOptions(mode: .replaceTable)
+    options.inferenceSample = 2
+    try f.loadLines(#"{"x":1}"# + "\n", options: options)
+    let report = try f.loadLines(#"{"x":1}"# + "\n" + #"{"x":2}"# + "\n" + #"{"x":2.75}"# + "\n", options: options)
+    #expect(report.columnsWidened == ["x"])
+    #expect(try f.schemaOf() == ["x NUMERIC"])
+    #expect(try f.rows("SELECT x::text FROM t ORDER BY x") == [["1"], ["2"], ["2.75"]])
+  }
+
   @Test func rejectsAndBatchesKeepWorkingAcrossAWidening() throws {
     let f = try LoadFixture(.postgres)
     guard case .postgres(let target) = f.target else { return }
