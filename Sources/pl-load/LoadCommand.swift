@@ -124,7 +124,7 @@ struct LoadCommand: ParsableCommand {
 
   @Flag(
     inversion: .prefixedNo,
-    help: "Add a column for a field the table lacks, and (PostgreSQL) widen a number column to NUMERIC for a number its type cannot hold (--no-alter: refuse the load instead, naming the field).")
+    help: "Add a column for a field the table lacks (--no-alter: refuse the load instead, naming the field).")
   var alter = true
 
   @Option(
