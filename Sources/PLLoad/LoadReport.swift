@@ -21,6 +21,10 @@ public struct LoadReport: Equatable, Sendable {
   /// Columns of a table the load created are not listed, except those added after the
   /// inference sample.
   public var columnsAdded: [String]
+  /// Number columns whose type was changed to NUMERIC (PostgreSQL's `ALTER TABLE … ALTER
+  /// COLUMN … TYPE NUMERIC`) because a value came that their type cannot hold unchanged
+  /// (`0.25` into BIGINT), in the order they were widened.
+  public var columnsWidened: [String] = []
   /// Keys stored in a column of another name (`a` → `a_2`) because another key of the same
   /// record, or the `_pl` metadata, has the column of their name; each pair once.
   public var columnsRenamed: [ColumnRename]

@@ -28,6 +28,11 @@ import PLPostgres
 ///   (BIGINT, DOUBLE PRECISION, NUMERIC, BOOLEAN, JSONB, TEXT; `_pl` JSONB and last); the table
 ///   is created then, or widened with `ALTER TABLE … ADD COLUMN`. Keys first seen later add
 ///   columns typed by their value (the COPY is ended, the column added, a new COPY started).
+/// - A number that an integer or floating-point column cannot hold unchanged (`0.25` or
+///   `1e20` into BIGINT, `0.1000000000000000001` into DOUBLE PRECISION) widens the column to
+///   NUMERIC the same way (`ALTER TABLE … ALTER COLUMN … TYPE NUMERIC`, the staging table's
+///   too), listed in `report.columnsWidened`; not with `--no-alter`, nor for a type a schema
+///   file declares. Text never widens a column.
 /// - Names are quoted, and compared as PostgreSQL compares quoted names: exactly, so `A` and
 ///   `a` are two columns. A key longer than 63 bytes gets the column
 ///   `PostgresDialect.columnName(forKey:)` names (listed in `report.columnsRenamed`).
@@ -373,6 +378,58 @@ public final class PostgresSink: CompactLineSink, LoadSink {
     report.columnsAdded.append(name)
   }
 
+  /// True when the COPY's column `parameter` is widened to NUMERIC for `value`: a number (or,
+  /// with `detectTypes`, a plain decimal string) that the column's integer or floating-point
+  /// type cannot hold unchanged and NUMERIC can, in a column whose type no schema file declares.
+  private func widens(parameter: Int, for value: JSONValue) -> Bool {
+    switch value {
+    case .number(var text): return text.withUTF8 { widens(parameter: parameter, text: $0, isString: false) }
+    case .string(var text): return text.withUTF8 { widens(parameter: parameter, text: $0, isString: true) }
+    default: return false
+    }
+  }
+
+  private func widens(parameter: Int, text: UnsafeBufferPointer<UInt8>, isString: Bool) -> Bool {
+    switch parameterKinds[parameter] {
+    case .integer, .double, .float: break
+    default: return false
+    }
+    guard !planner.isDeclared(copyColumns[parameter]) else { return false }
+    if isString && (!detectTypes || text.contains(0)) { return false }
+    let numeric = PostgresColumnKind.numeric(scale: nil)
+    let binding =
+      isString ? dialect.binding(ofString: text, into: numeric, detectTypes: detectTypes) : dialect.binding(ofNumber: text, into: numeric)
+    return binding != .refused
+  }
+
+  /// Changes the COPY's column `parameter` to NUMERIC, in the table (and the staging table), in
+  /// the load's transaction: the COPY is ended, and the next row starts a new one.
+  ///
+  /// NUMERIC holds every JSON number exactly, and the values already stored: integers as they
+  /// are, doubles by their shortest text (`extra_float_digits` 1), which is the decimal they
+  /// were loaded as; the server's own cast from double would keep only 15 digits.
+  private func widen(parameter: Int) throws(PLError) {
+    let column = copyColumns[parameter]
+    let name = planner.columns[column].name
+    let quoted = dialect.quoteIdentifier(name)
+    let cast: String
+    switch planner.columns[column].kind {
+    case .double, .float: cast = " USING \(quoted)::text::numeric"
+    default: cast = ""
+    }
+    try endCopy()
+    try run(
+      "SET LOCAL extra_float_digits = 1; ALTER TABLE \(quotedTable) ALTER COLUMN \(quoted) TYPE NUMERIC\(cast)",
+      action: "cannot widen column \(name) to NUMERIC")
+    if path == .staged && parameter < stagedColumnsCreated {
+      try run(
+        "ALTER TABLE \(Self.stagingTable) ALTER COLUMN \(quoted) TYPE NUMERIC\(cast)", action: "cannot widen column \(name) of the staging table")
+    }
+    planner.retype(column, declaredType: dialect.typeName(of: .decimal))
+    parameterKinds[parameter] = planner.columns[column].kind
+    if !report.columnsWidened.contains(name) { report.columnsWidened.append(name) }
+  }
+
   /// Makes `column` a column of the COPY; the next row starts a new COPY.
   private func includeInCopy(column: Int) {
     guard parameterOfColumn[column] < 0 else { return }
@@ -695,6 +752,11 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       slotStart[parameter] = slotBytes.count
       guard encode(fields[i].value, kind: parameterKinds[parameter], into: slotBytes) else {
         block.removeLast(block.count - rowStart)
+        if write.alter && widens(parameter: parameter, for: fields[i].value) {
+          // The row starts again, in a new COPY, with the column NUMERIC.
+          try widen(parameter: parameter)
+          return try writeRow(record)
+        }
         let message = refusal(key: fields[i].key, parameter: parameter, value: fields[i].value)
         try control.rejects.refuse(
           record, ordinal: taken + 1, issue: .typeError(field: fields[i].key, message: message), database: display, table: tableName)
@@ -856,8 +918,14 @@ public final class PostgresSink: CompactLineSink, LoadSink {
       }
       if refused {
         block.removeLast(block.count - rowStart)
+        let isString = member.kind == .string
+        if (isString || member.kind == .number) && write.alter && widens(parameter: i, text: bytes, isString: isString) {
+          // The line goes the record way, into the widened column.
+          try guarded { () throws(PLError) in try widen(parameter: i) }
+          return false
+        }
         let key = shapes.keys[i]
-        let message = refusal(key: key, parameter: i, shown: String(decoding: bytes, as: UTF8.self), isString: member.kind == .string)
+        let message = refusal(key: key, parameter: i, shown: String(decoding: bytes, as: UTF8.self), isString: isString)
         try guarded { () throws(PLError) in
           let record = try SQLiteSink.record(of: line_, source: display)
           try control.rejects.refuse(record, ordinal: taken + 1, issue: .typeError(field: key, message: message), database: display, table: tableName)
@@ -965,8 +1033,15 @@ public final class PostgresSink: CompactLineSink, LoadSink {
         ? "a DATE column takes only ISO dates (YYYY-MM-DD)"
         : column.kind == .timestamptz
           ? "a TIMESTAMPTZ column takes only ISO 8601 date-times with Z or an offset (no instant depends on a time zone setting)"
-          : "it cannot be stored there unchanged"
+          : !write.alter && shownWidens(parameter: parameter, shown: shown, isString: isString)
+            ? "it cannot be stored there unchanged, and --no-alter forbids widening the column to NUMERIC"
+            : "it cannot be stored there unchanged"
     return "\(value)\(keyNote) does not fit column \(column.name) (\(column.declaredType)): \(reason); values are loaded exactly as they come or not at all"
+  }
+
+  private func shownWidens(parameter: Int, shown: String, isString: Bool) -> Bool {
+    var text = shown
+    return text.withUTF8 { widens(parameter: parameter, text: $0, isString: isString) }
   }
 
   // MARK: Rejects, batches and the ledger

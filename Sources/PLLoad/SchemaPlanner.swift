@@ -140,6 +140,19 @@ public struct SchemaPlanner<Dialect: SQLDialect> {
     }
   }
 
+  /// True when the column's type comes from a declaration (a schema file), which the load keeps.
+  public func isDeclared(_ column: Int) -> Bool {
+    guard let declaration = declared[comparisonNames[column]] else { return false }
+    return dialect.foldsCase || dialect.columnName(forKey: declaration.name) == columns[column].name
+  }
+
+  /// Gives an existing column a new type, after the caller changed it in the database
+  /// (a widened number column).
+  public mutating func retype(_ column: Int, declaredType: String) {
+    columns[column].declaredType = declaredType
+    columns[column].kind = dialect.kind(ofDeclaredType: declaredType)
+  }
+
   /// The column a key or field named `name` goes into when nothing else in its record
   /// competes for it; nil when the table has none.
   public func column(named name: String) -> Int? {

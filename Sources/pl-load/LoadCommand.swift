@@ -15,7 +15,9 @@ struct LoadCommand: ParsableCommand {
       variables, service files and ~/.pgpass). The table is created when missing. Column types \
       are inferred from the first 1000 records (SQLite: INTEGER, REAL, TEXT; PostgreSQL: BIGINT, \
       DOUBLE PRECISION, NUMERIC, BOOLEAN, JSONB, TEXT); keys that appear later become new \
-      columns (--no-alter refuses them instead). PostgreSQL also infers DATE and TIMESTAMPTZ for \
+      columns, and in PostgreSQL a number that an integer or floating-point column cannot hold \
+      unchanged (0.25 into BIGINT) widens the column to NUMERIC (--no-alter refuses both \
+      instead). PostgreSQL also infers DATE and TIMESTAMPTZ for \
       ISO dates and for ISO date-times with a zone; SQLite keeps them as TEXT, which sorts and \
       compares as the dates do. --schema-file declares column types, NOT NULL and the primary \
       key from a Table Schema. The _pl metadata is stored as JSON in a _pl column (or, with \
@@ -217,6 +219,9 @@ struct LoadCommand: ParsableCommand {
         Field("table_created", .bool(report.tableCreated)),
         Field("columns_added", .array(report.columnsAdded.map { .string($0) })),
       ]
+      if !report.columnsWidened.isEmpty {
+        context.stats.extra.append(Field("columns_widened", .array(report.columnsWidened.map { .string($0) })))
+      }
       let write = plan.options.write
       if write.mode != .insert { context.stats.extra.append(Field("mode", .string(write.mode.rawValue))) }
       if write.comparesKeys {
@@ -244,6 +249,7 @@ struct LoadCommand: ParsableCommand {
       if write.comparesKeys { detail += " (\(report.rowsInserted) inserted, \(report.rowsUpdated) updated, \(report.rowsIgnored) ignored)" }
       if let index = report.keyIndexCreated { detail += " (unique index \(index) added)" }
       if !report.columnsAdded.isEmpty { detail += " (new columns: \(report.columnsAdded.joined(separator: ", ")))" }
+      if !report.columnsWidened.isEmpty { detail += " (widened to NUMERIC: \(report.columnsWidened.joined(separator: ", ")))" }
       if !report.columnsRenamed.isEmpty { detail += " (renamed: \(report.columnsRenamed.map(\.description).joined(separator: ", ")))" }
       if let control = loader.control, control.batchSize != nil {
         let batches = control.batchesAtEnd

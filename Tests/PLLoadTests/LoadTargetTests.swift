@@ -166,9 +166,20 @@ final class LoadFixture {
     try f.load(try records(#"{"x":1.5,"n":1}"#), options: Self.noMeta)
     try f.load(try records(#"{"x":0.30000000000000004,"n":1e3}"#), options: Self.noMeta)
     #expect(try f.rows("SELECT x, n FROM t ORDER BY x") == [["0.30000000000000004", "1000"], ["1.5", "1"]])
-    // 17 significant digits no double keeps: refused, and nothing of the run is stored.
-    #expect(throws: PLError.self) { try f.load(try records(#"{"x":2.5}"#, #"{"x":0.10000000000000000001}"#), options: Self.noMeta) }
+    // 17 significant digits no double keeps: refused (with --no-alter, which in PostgreSQL
+    // would otherwise widen the column to NUMERIC), and nothing of the run is stored.
+    var noAlter = Self.noMeta
+    noAlter.write.alter = false
+    #expect(throws: PLError.self) { try f.load(try records(#"{"x":2.5}"#, #"{"x":0.10000000000000000001}"#), options: noAlter) }
     #expect(try f.rows("SELECT count(*) FROM t") == [["2"]])
+    switch backend {
+    case .sqlite:
+      #expect(throws: PLError.self) { try f.load(try records(#"{"x":0.10000000000000000001}"#), options: Self.noMeta) }
+    case .postgres:
+      let report = try f.load(try records(#"{"x":2.5}"#, #"{"x":0.10000000000000000001}"#), options: Self.noMeta)
+      #expect(report.columnsWidened == ["x"])
+      #expect(try f.rows("SELECT x::text FROM t ORDER BY x") == [["0.10000000000000000001"], ["0.30000000000000004"], ["1.5"], ["2.5"]])
+    }
   }
 
   @Test(arguments: Backend.available)

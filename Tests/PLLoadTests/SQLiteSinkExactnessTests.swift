@@ -76,6 +76,29 @@ import Testing
     }
   }
 
+  /// SQLite needs no widening where PostgreSQL widens BIGINT to NUMERIC: an INTEGER column
+  /// keeps a fraction as the REAL it is, exactly, through records and compact lines alike.
+  @Test(arguments: [true, false])
+  func aFractionAfterAWholeSampleIsStoredExactly(compactLines: Bool) throws {
+    let directory = try TemporaryDirectory()
+    let db = directory.file("drift.db")
+    let lines = (0..<1500).map { i in #"{"i":\#(i),"x":\#(i < 1200 ? String(i % 7) : i == 1200 ? "0.25" : i % 2 == 0 ? "\(i).125" : String(i))}"# }
+    let options = LoadOptions(includeMeta: false)
+    if compactLines {
+      let input = directory.file("in.ndjson")
+      try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
+      _ = try Loader(plan: LoadPlan(target: .sqlite(path: db), table: "t", inputs: [input], options: options)).run(observer: nil)
+    } else {
+      try load(try lines.map { try JSONParser.parseRecord($0) }, into: db, options: options)
+    }
+    #expect(try schema(db) == ["i INTEGER", "x INTEGER"])
+    #expect(try query(db, "SELECT x, typeof(x) FROM t WHERE i IN (1199, 1200, 1201, 1202) ORDER BY i") == [
+      [.integer(1199 % 7), .text("integer")], [.real(0.25), .text("real")], [.integer(1201), .text("integer")],
+      [.real(1202.125), .text("real")],
+    ])
+    #expect(try query(db, "SELECT count(*) FROM t WHERE typeof(x) = 'real'") == [[.integer(150)]])
+  }
+
   @Test func existingTablesFollowTheSameRule() throws {
     let directory = try TemporaryDirectory()
     let db = directory.file("existing.db")
