@@ -163,9 +163,9 @@ _pl-extract() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--no-header --detect --allow-ragged -r --recursive --hidden-sheets -q --quiet --no-meta --version -h --help)
+    local -a non_repeating_flags=(--no-header --detect --allow-ragged -r --recursive --hidden-sheets -0 --null -q --quiet --no-meta --version -h --help)
     local -a repeating_options=(--sheet)
-    local -a non_repeating_options=(--format -d --delimiter --quote --escape --header-row --header-rows --skip --comment --widths --dialect --mode --pages --password --password-file --min-quality --rejects --max-rejects --template --max-row-size --encoding --on-error --max-total-size --max-expansion --max-depth --max-members --record-path --log-format --metrics)
+    local -a non_repeating_options=(--format -d --delimiter --quote --escape --header-row --header-rows --skip --comment --widths --dialect --mode --pages --password --password-file --min-quality --rejects --max-rejects --template --max-row-size --encoding --on-error --max-total-size --max-expansion --max-depth --max-members --record-path --files-from --log-format --metrics)
     __pl-extract_offer_flags_options -1
 
     # Offer option value completions
@@ -249,6 +249,9 @@ _pl-extract() {
         return
         ;;
     '--sheet')
+        return
+        ;;
+    '--files-from')
         return
         ;;
     '--log-format')

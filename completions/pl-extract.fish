@@ -20,7 +20,7 @@ function __pl-extract_parse_tokens -S
     set -l unparsed_tokens (__pl-extract_tokens -pc)
     switch $unparsed_tokens[1]
     case 'pl-extract'
-        __pl-extract_parse_subcommand -r 1 'format=' 'd/delimiter=' 'quote=' 'escape=' 'header-row=' 'header-rows=' 'skip=' 'no-header' 'comment=' 'widths=' 'detect' 'dialect=' 'mode=' 'pages=' 'password=' 'password-file=' 'min-quality=' 'rejects=' 'max-rejects=' 'template=' 'max-row-size=' 'allow-ragged' 'encoding=' 'on-error=' 'r/recursive' 'max-total-size=' 'max-expansion=' 'max-depth=' 'max-members=' 'record-path=' 'sheet=+' 'hidden-sheets' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
+        __pl-extract_parse_subcommand -r 1 'format=' 'd/delimiter=' 'quote=' 'escape=' 'header-row=' 'header-rows=' 'skip=' 'no-header' 'comment=' 'widths=' 'detect' 'dialect=' 'mode=' 'pages=' 'password=' 'password-file=' 'min-quality=' 'rejects=' 'max-rejects=' 'template=' 'max-row-size=' 'allow-ragged' 'encoding=' 'on-error=' 'r/recursive' 'max-total-size=' 'max-expansion=' 'max-depth=' 'max-members=' 'record-path=' 'sheet=+' 'hidden-sheets' 'files-from=' '0/null' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __pl-extract_parse_subcommand -r 1 'version'
@@ -109,6 +109,8 @@ complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" record-path' -l 'record-path' -d 'The repeating element of an XML export, or the array of records in a JSON object (default: detected).' -rfka ''
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract"' -l 'sheet' -d 'A sheet of a workbook to read, by name or 1-based number; repeat for more (default: every visible sheet).' -rfka ''
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" hidden-sheets' -l 'hidden-sheets' -d 'Read the hidden sheets of a workbook too.'
+complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" files-from' -l 'files-from' -d 'Read the input paths from FILE (- for standard input), one a line: blank lines are passed over, relative paths are relative to the current directory, and they come after the FILE arguments. A listed path that does not exist is an error naming the list and its line (exit 66).' -rfka ''
+complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" 0 null' -s '0' -l 'null' -d 'The --files-from list is separated by NUL bytes (find -print0, pl-promote pending --format paths -0), not by lines.'
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" q quiet' -s 'q' -l 'quiet' -d 'Print no progress and no summary on standard error (errors are still printed).'
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" log-format' -l 'log-format' -d 'Print a summary line on standard error when done, as text or json (by default only when standard error is a terminal).' -rfka 'text json'
 complete -c 'pl-extract' -n '__pl-extract_should_offer_completions_for_flags_or_options "pl-extract" metrics' -l 'metrics' -d 'Write run metrics in the Prometheus text format to FILE (atomically), for node_exporter\'s textfile collector.' -rfka ''

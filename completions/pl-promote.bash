@@ -186,9 +186,9 @@ _pl-promote() {
 
 _pl-promote_bronze() {
     repeating_flags=()
-    non_repeating_flags=(-q --quiet --no-meta --version -h --help)
+    non_repeating_flags=(-0 --null -q --quiet --no-meta --version -h --help)
     repeating_options=()
-    non_repeating_options=(--lake --dataset --name --ingest-date --mode --wait --lineage --lineage-namespace --log-format --metrics)
+    non_repeating_options=(--lake --dataset --files-from --name --ingest-date --mode --wait --lineage --lineage-namespace --log-format --metrics)
     __pl-promote_offer_flags_options -1
 
     # Offer option value completions
@@ -197,6 +197,9 @@ _pl-promote_bronze() {
         return
         ;;
     '--dataset')
+        return
+        ;;
+    '--files-from')
         return
         ;;
     '--name')

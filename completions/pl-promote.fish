@@ -23,7 +23,7 @@ function __pl-promote_parse_tokens -S
         __pl-promote_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'bronze'
-            __pl-promote_parse_subcommand -r 1 'lake=' 'dataset=' 'name=' 'ingest-date=' 'mode=' 'wait=' 'lineage=' 'lineage-namespace=' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
+            __pl-promote_parse_subcommand -r 1 'lake=' 'dataset=' 'files-from=' '0/null' 'name=' 'ingest-date=' 'mode=' 'wait=' 'lineage=' 'lineage-namespace=' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
         case 'pending'
             __pl-promote_parse_subcommand 0 'lake=' 'dataset=' 'format=' '0' 'q/quiet' 'log-format=' 'metrics=' 'no-meta' 'version' 'h/help'
         case 'silver'
@@ -112,6 +112,8 @@ complete -c 'pl-promote' -n '__pl-promote_should_offer_completions_for_positiona
 complete -c 'pl-promote' -n '__pl-promote_should_offer_completions_for_positional "pl-promote" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'pl-promote' -n '__pl-promote_should_offer_completions_for_flags_or_options "pl-promote bronze" lake' -l 'lake' -d 'The lake folder.' -rfka ''
 complete -c 'pl-promote' -n '__pl-promote_should_offer_completions_for_flags_or_options "pl-promote bronze" dataset' -l 'dataset' -d 'The bronze dataset (a folder name, such as coa).' -rfka ''
+complete -c 'pl-promote' -n '__pl-promote_should_offer_completions_for_flags_or_options "pl-promote bronze" files-from' -l 'files-from' -d 'Read the input paths from FILE (- for standard input), one a line: blank lines are passed over, relative paths are relative to the current directory, and they come after the FILE arguments. A listed path that does not exist is an error naming the list and its line (exit 66).' -rfka ''
+complete -c 'pl-promote' -n '__pl-promote_should_offer_completions_for_flags_or_options "pl-promote bronze" 0 null' -s '0' -l 'null' -d 'The --files-from list is separated by NUL bytes (find -print0, pl-promote pending --format paths -0), not by lines.'
 complete -c 'pl-promote' -n '__pl-promote_should_offer_completions_for_flags_or_options "pl-promote bronze" name' -l 'name' -d 'The original name of the file read from standard input (-).' -rfka ''
 complete -c 'pl-promote' -n '__pl-promote_should_offer_completions_for_flags_or_options "pl-promote bronze" ingest-date' -l 'ingest-date' -d 'The ingest_date partition, for a backfill (default: today, UTC).' -rfka ''
 complete -c 'pl-promote' -n '__pl-promote_should_offer_completions_for_flags_or_options "pl-promote bronze" mode' -l 'mode' -d 'Mode of the files written, in octal (folders get x where r is given; bronze files and manifests lose w). Set exactly, whatever the umask. (default: 0640)' -rfka ''

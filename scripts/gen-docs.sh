@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 commands=(pl-extract pl-clean pl-validate pl-load pl-promote pl-report)
-date=${PL_MAN_DATE:-2026-11-21}
+date=${PL_MAN_DATE:-2026-11-30}
 
 swift build --product generate-manual >/dev/null
 for c in "${commands[@]}"; do swift build --product "$c" >/dev/null; done

@@ -51,7 +51,8 @@ struct DocsTests {
     #expect(names.contains("quiet") && names.contains("help"))
     let man = try String(contentsOf: Self.root.appendingPathComponent("man/\(command).1"), encoding: .utf8)
     for name in names where name != "help" && name != "version" {
-      #expect(man.contains("Fl -\(name)"), "--\(name) is missing from man/\(command).1: run make docs")
+      // `.Fl -name`, or after a short name: `.It Fl 0 , -null`.
+      #expect(man.contains("Fl -\(name)") || man.contains(" , -\(name)"), "--\(name) is missing from man/\(command).1: run make docs")
     }
     for file in ["\(command).bash", "_\(command)", "\(command).fish"] {
       let text = try String(contentsOf: Self.root.appendingPathComponent("completions/\(file)"), encoding: .utf8)
