@@ -22,12 +22,13 @@ final class LineCleaner {
   var rules: [FieldTyper.Rule]
   var plans: [LinePlan] = []
   var last = -1
-  /// Per rule, whether its converter changed the current record's value.
-  var changed: [Bool]
+  /// Per rule, whether its converter changed the current record's value (raw memory, so the
+  /// line loop writes it without uniqueness checks).
+  let changed: UnsafeMutableBufferPointer<Bool>
   /// The JSON text of the converted values of the current record, and where each is: the
   /// value of rule r, or the k-th field of its split, at `spans[r * LineCleaner.maxSplit + k]`.
   let values = ByteBuffer(capacity: 256)
-  var spans: [Range<Int>]
+  let spans: UnsafeMutableBufferPointer<Range<Int>>
   /// The most fields a split may have on this path (value, qualifier, limit, uncertainty, unit).
   static let maxSplit = 5
   let empty = Record()
@@ -71,8 +72,10 @@ final class LineCleaner {
     }
     if Set(rules.map(\.field)).count != rules.count { return nil }
     self.counts = counts
-    changed = Array(repeating: false, count: rules.count)
-    spans = Array(repeating: 0..<0, count: rules.count * Self.maxSplit)
+    changed = .allocate(capacity: rules.count)
+    changed.initialize(repeating: false)
+    spans = .allocate(capacity: rules.count * Self.maxSplit)
+    spans.initialize(repeating: 0..<0)
     fields = rules.map(\.field)
     hasDefault = rules.map { $0.defaultValue != nil }
     converters = rules.map(\.converter)
@@ -81,6 +84,11 @@ final class LineCleaner {
     measurements = rules.map { $0.converter as? MeasurementConverter }
     numberWritings = numbers.map { $0?.lineWriting }
     measurementWritings = measurements.map { $0?.lineWriting }
+  }
+
+  deinit {
+    changed.deallocate()
+    spans.deallocate()
   }
 
   /// The record path: the transforms in order, as the pipeline runs them.
@@ -242,9 +250,9 @@ final class LineCleaner {
       for cell in plan.cells {
         if !first { out.append(UInt8(ascii: ",")) }
         first = false
-        out.append(UnsafeBufferPointer(rebasing: keyBytes[cell.key]))
+        out.appendShort(UnsafeBufferPointer(rebasing: keyBytes[cell.key]))
         if cell.rule >= 0 && changed[cell.rule] {
-          out.append(UnsafeBufferPointer(rebasing: converted[spans[cell.rule * Self.maxSplit + max(cell.split, 0)]]))
+          out.appendShort(UnsafeBufferPointer(rebasing: converted[spans[cell.rule * Self.maxSplit + max(cell.split, 0)]]))
         } else {
           writeMember(members[cell.member], p, to: out)
         }
@@ -314,14 +322,14 @@ final class LineCleaner {
     return (n, qualifier)
   }
 
+  /// Writes a member's value as the line has it (a string with its quotes, which the line
+  /// holds around `m.value`).
   @inline(__always)
   func writeMember(_ m: RawMember, _ p: UnsafeBufferPointer<UInt8>, to out: ByteBuffer) {
     if m.kind == .string {
-      out.append(UInt8(ascii: "\""))
-      out.append(UnsafeBufferPointer(rebasing: p[m.value]))
-      out.append(UInt8(ascii: "\""))
+      out.appendShort(UnsafeBufferPointer(rebasing: p[(m.value.lowerBound - 1)..<(m.value.upperBound + 1)]))
     } else {
-      out.append(UnsafeBufferPointer(rebasing: p[m.value]))
+      out.appendShort(UnsafeBufferPointer(rebasing: p[m.value]))
     }
   }
 
@@ -456,7 +464,16 @@ final class LinePlan {
     var member: Int
   }
 
-  init(keys: [[UInt8]]) { self.keys = keys }
+  /// The keys one after the other, and where each ends, for `matches`.
+  let keyText: [UInt8]
+  let keyEnds: [Int]
+
+  init(keys: [[UInt8]]) {
+    self.keys = keys
+    keyText = Array(keys.joined())
+    var end = 0
+    keyEnds = keys.map { end += $0.count; return end }
+  }
 
   /// One field written: its `"key":` (at `keyBytes[key]`) and where its value comes from.
   struct Cell {
@@ -469,16 +486,23 @@ final class LinePlan {
   }
 
   func matches(_ p: UnsafeBufferPointer<UInt8>, _ members: UnsafeBufferPointer<RawMember>) -> Bool {
-    guard members.count == keys.count else { return false }
-    for (m, key) in zip(members, keys) {
-      guard m.key.count == key.count else { return false }
-      var k = m.key.lowerBound
-      for b in key {
-        if p[k] != b { return false }
-        k += 1
+    guard members.count == keyEnds.count else { return false }
+    return keyText.withUnsafeBufferPointer { text in
+      keyEnds.withUnsafeBufferPointer { ends in
+        var start = 0
+        for i in 0..<ends.count {
+          let m = members[i], end = ends[i]
+          guard m.key.count == end - start else { return false }
+          var k = m.key.lowerBound
+          for j in start..<end {
+            if p[k] != text[j] { return false }
+            k += 1
+          }
+          start = end
+        }
+        return true
       }
     }
-    return true
   }
 }
 

@@ -333,11 +333,11 @@ struct ScannedNumber {
       if d.intCount == 0 {
         out.append(UInt8(ascii: "0"))
       } else {
-        out.append(UnsafeBufferPointer(rebasing: b[0..<d.intCount]))
+        out.appendShort(UnsafeBufferPointer(rebasing: b[0..<d.intCount]))
       }
       if d.fractionCount > 0 {
         out.append(UInt8(ascii: "."))
-        out.append(UnsafeBufferPointer(rebasing: b[d.intCount..<d.count]))
+        out.appendShort(UnsafeBufferPointer(rebasing: b[d.intCount..<d.count]))
       }
       if scientific {
         out.append(UInt8(ascii: "e"))
@@ -369,7 +369,7 @@ struct ScannedNumber {
         if zero {
           if from < to { out.append(UInt8(ascii: "0")) }
         } else {
-          out.append(UnsafeBufferPointer(rebasing: all[from..<to]))
+          out.appendShort(UnsafeBufferPointer(rebasing: all[from..<to]))
         }
       }
       if negative && !zero { out.append(UInt8(ascii: "-")) }
