@@ -22,12 +22,13 @@ final class LineCleaner {
   var rules: [FieldTyper.Rule]
   var plans: [LinePlan] = []
   var last = -1
-  /// Per rule, whether its converter changed the current record's value.
-  var changed: [Bool]
+  /// Per rule, whether its converter changed the current record's value (raw memory, so the
+  /// line loop writes it without uniqueness checks).
+  let changed: UnsafeMutableBufferPointer<Bool>
   /// The JSON text of the converted values of the current record, and where each is: the
   /// value of rule r, or the k-th field of its split, at `spans[r * LineCleaner.maxSplit + k]`.
   let values = ByteBuffer(capacity: 256)
-  var spans: [Range<Int>]
+  let spans: UnsafeMutableBufferPointer<Range<Int>>
   /// The most fields a split may have on this path (value, qualifier, limit, uncertainty, unit).
   static let maxSplit = 5
   let empty = Record()
@@ -42,7 +43,9 @@ final class LineCleaner {
   var numbers: [NumberConverter?]
   var times: [DateTimeConverter?]
   var measurements: [MeasurementConverter?]
-
+  /// Per rule, how its number or measurement values are written from their digits, when they can be.
+  var numberWritings: [NumberWriting?]
+  var measurementWritings: [MeasurementWriting?]
 
   /// Nil when the transforms are not only renames, non-waiting field types and the choice of fields.
   init?(transforms: [any RecordTransform], counts: CleanCounts) {
@@ -69,14 +72,23 @@ final class LineCleaner {
     }
     if Set(rules.map(\.field)).count != rules.count { return nil }
     self.counts = counts
-    changed = Array(repeating: false, count: rules.count)
-    spans = Array(repeating: 0..<0, count: rules.count * Self.maxSplit)
+    changed = .allocate(capacity: rules.count)
+    changed.initialize(repeating: false)
+    spans = .allocate(capacity: rules.count * Self.maxSplit)
+    spans.initialize(repeating: 0..<0)
     fields = rules.map(\.field)
     hasDefault = rules.map { $0.defaultValue != nil }
     converters = rules.map(\.converter)
     numbers = rules.map { $0.converter as? NumberConverter }
     times = rules.map { $0.converter as? DateTimeConverter }
     measurements = rules.map { $0.converter as? MeasurementConverter }
+    numberWritings = numbers.map { $0?.lineWriting }
+    measurementWritings = measurements.map { $0?.lineWriting }
+  }
+
+  deinit {
+    changed.deallocate()
+    spans.deallocate()
   }
 
   /// The record path: the transforms in order, as the pipeline runs them.
@@ -104,12 +116,52 @@ final class LineCleaner {
       switch m.kind {
       case .null:
         // A null measurement is not split: the plan's fields are not this record's.
-        if hasDefault[a.rule] || plan.splitKeys[a.rule] != nil { return (false, nil) }
+        if hasDefault[a.rule] || plan.splitCounts[a.rule] >= 0 { return (false, nil) }
         changed[a.rule] = false
         continue
       case .string:
         let bytes = UnsafeBufferPointer(rebasing: p[m.value])
         if bytes.contains(UInt8(ascii: "\\")) { return (false, nil) }
+        if let w = numberWritings[a.rule] {
+          let start = Bytes.skipSpaces(bytes, 0, bytes.count)
+          guard let n = Self.whole(bytes, start, Bytes.trimSpacesBack(bytes, start, bytes.count), w.mark, percentSign: true) else {
+            return (false, nil)
+          }
+          let from = values.count
+          w.write(n, to: values)
+          spans[a.rule * Self.maxSplit] = from..<values.count
+          changed[a.rule] = true
+          typed += 1
+          continue
+        }
+        if let w = measurementWritings[a.rule], plan.splitCounts[a.rule] == 3,
+          let cell = Self.plainOrCensored(bytes, w)
+        {
+          let base = a.rule * Self.maxSplit
+          var from = values.count
+          if cell.qualifier == nil {
+            NumberWriting(mark: w.mark).write(cell.number, to: values)
+            spans[base] = from..<values.count
+            from = values.count
+            values.append("null" as StaticString)
+            spans[base + 1] = from..<values.count
+            spans[base + 2] = from..<values.count
+          } else {
+            values.append("null" as StaticString)
+            spans[base] = from..<values.count
+            from = values.count
+            values.append(UInt8(ascii: "\""))
+            values.append(cell.qualifier!)
+            values.append(UInt8(ascii: "\""))
+            spans[base + 1] = from..<values.count
+            from = values.count
+            NumberWriting(mark: w.mark).write(cell.number, to: values)
+            spans[base + 2] = from..<values.count
+          }
+          changed[a.rule] = true
+          typed += 1
+          continue
+        }
         if numbers[a.rule] != nil {
           guard let n = numbers[a.rule]!.number(bytes: bytes) else { return (false, nil) }
           let from = values.count
@@ -193,14 +245,17 @@ final class LineCleaner {
     let start = out.count
     out.append(UInt8(ascii: "{"))
     var first = true
-    for cell in plan.cells {
-      if !first { out.append(UInt8(ascii: ",")) }
-      first = false
-      cell.key.withUnsafeBufferPointer { out.append($0) }
-      if cell.rule >= 0 && changed[cell.rule] {
-        out.append(UnsafeBufferPointer(rebasing: values.bytes[spans[cell.rule * Self.maxSplit + max(cell.split, 0)]]))
-      } else {
-        writeMember(members[cell.member], p, to: out)
+    plan.keyBytes.withUnsafeBufferPointer { keyBytes in
+      let converted = values.bytes
+      for cell in plan.cells {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        out.appendShort(UnsafeBufferPointer(rebasing: keyBytes[cell.key]))
+        if cell.rule >= 0 && changed[cell.rule] {
+          out.appendShort(UnsafeBufferPointer(rebasing: converted[spans[cell.rule * Self.maxSplit + max(cell.split, 0)]]))
+        } else {
+          writeMember(members[cell.member], p, to: out)
+        }
       }
     }
     var meta: Range<Int>? = nil
@@ -228,14 +283,53 @@ final class LineCleaner {
     return (true, meta)
   }
 
+  /// The number that is all of `p[start..<end]`.
+  @inline(__always)
+  static func whole(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ mark: DecimalMark, percentSign: Bool) -> ScannedNumber? {
+    guard start < end, let n = NumberText.scanDigits(p, start, end, decimal: mark, percentSign: percentSign), n.end == end else { return nil }
+    return n
+  }
+
+  /// A measurement cell that is a plain number, or a comparison and a number (`<0,05`), as
+  /// `ResultText.parse` reads them: the number, and the qualifier of a censored one. Nil for
+  /// any other cell (and for a censored one that gets a substitute value).
+  @inline(__always)
+  static func plainOrCensored(_ p: UnsafeBufferPointer<UInt8>, _ w: MeasurementWriting) -> (number: ScannedNumber, qualifier: StaticString?)? {
+    let start = Bytes.skipSpaces(p, 0, p.count)
+    let end = Bytes.trimSpacesBack(p, start, p.count)
+    if let n = whole(p, start, end, w.mark, percentSign: false) { return (n, nil) }
+    // A cell ending in a digit has no footnote marker, so `<` and a number is all there is.
+    guard w.censoredAsIs, start < end, Bytes.isDigit(p[end - 1]) else { return nil }
+    let qualifier: StaticString
+    var i = start
+    switch p[i] {
+    case UInt8(ascii: "<"), UInt8(ascii: ">"):
+      let less = p[i] == UInt8(ascii: "<")
+      if i + 1 < end && p[i + 1] == UInt8(ascii: "=") {
+        qualifier = less ? "<=" : ">="
+        i += 2
+      } else {
+        qualifier = less ? "<" : ">"
+        i += 1
+      }
+    case 0xE2 where i + 2 < end && p[i + 1] == 0x89 && (p[i + 2] == 0xA4 || p[i + 2] == 0xA5):
+      qualifier = p[i + 2] == 0xA4 ? "<=" : ">="
+      i += 3
+    default:
+      return nil
+    }
+    guard let n = whole(p, Bytes.skipSpaces(p, i, end), end, w.mark, percentSign: false) else { return nil }
+    return (n, qualifier)
+  }
+
+  /// Writes a member's value as the line has it (a string with its quotes, which the line
+  /// holds around `m.value`).
   @inline(__always)
   func writeMember(_ m: RawMember, _ p: UnsafeBufferPointer<UInt8>, to out: ByteBuffer) {
     if m.kind == .string {
-      out.append(UInt8(ascii: "\""))
-      out.append(UnsafeBufferPointer(rebasing: p[m.value]))
-      out.append(UInt8(ascii: "\""))
+      out.appendShort(UnsafeBufferPointer(rebasing: p[(m.value.lowerBound - 1)..<(m.value.upperBound + 1)]))
     } else {
-      out.append(UnsafeBufferPointer(rebasing: p[m.value]))
+      out.appendShort(UnsafeBufferPointer(rebasing: p[m.value]))
     }
   }
 
@@ -252,15 +346,15 @@ final class LineCleaner {
     var keys: [[UInt8]] = []
     keys.reserveCapacity(members.count)
     for m in members { keys.append(Array(p[m.key])) }
-    var plan = LinePlan(keys: keys)
-    prepare(&plan)
+    let plan = LinePlan(keys: keys)
+    prepare(plan)
     plans.append(plan)
     last = plans.count - 1
     return plan.ready ? last : complete(last, p, members)
   }
 
   /// Names and converter actions of a new plan (all that the keys alone decide).
-  func prepare(_ plan: inout LinePlan) {
+  func prepare(_ plan: LinePlan) {
     guard !plan.keys.contains(where: { $0.contains(UInt8(ascii: "\\")) }) else { plan.never = true; return }
     let keys = plan.keys.map { String(decoding: $0, as: UTF8.self) }
     guard Set(keys).count == keys.count else { plan.never = true; return }
@@ -327,21 +421,25 @@ final class LineCleaner {
     let names = cells.map(\.name)
     let chosen = select?.choose(names) ?? Array(names.indices)
     plans[i].dropped = names.count - chosen.count
+    let keyText = ByteBuffer(capacity: 256)
     plans[i].cells = chosen.map { c in
       let cell = cells[c]
-      let key = ByteBuffer(capacity: 64)
-      JSONWriter.writeString(cell.name, to: key)
-      key.append(UInt8(ascii: ":"))
-      return LinePlan.Cell(key: Array(key.bytes), member: cell.member, rule: cell.rule, split: cell.split)
+      let from = keyText.count
+      JSONWriter.writeString(cell.name, to: keyText)
+      keyText.append(UInt8(ascii: ":"))
+      return LinePlan.Cell(key: from..<keyText.count, member: cell.member, rule: cell.rule, split: cell.split)
     }
+    plans[i].keyBytes = Array(keyText.bytes)
     plans[i].splitKeys = splits
+    plans[i].splitCounts = splits.map { $0.map(\.count) ?? -1 }
     plans[i].ready = true
     return i
   }
 }
 
-/// How lines with one list of keys are cleaned.
-struct LinePlan {
+/// How lines with one list of keys are cleaned. A class, so that the line loop holds it by one
+/// reference; what the loop reads per line is plain data.
+final class LinePlan {
   /// The keys as they are in the line (inside their quotes).
   var keys: [[UInt8]]
   var names: [String] = []
@@ -351,7 +449,11 @@ struct LinePlan {
   var actions: [Action] = []
   /// Per rule, the keys of a measurement's split.
   var splitKeys: [[String]?] = []
+  /// Per rule, how many fields its split has (-1: it does not split).
+  var splitCounts: [Int] = []
   var cells: [Cell] = []
+  /// The `"key":` texts of the cells, one after the other.
+  var keyBytes: [UInt8] = []
   var renamed = 0
   var snakeCased = 0
   var dropped = 0
@@ -362,9 +464,20 @@ struct LinePlan {
     var member: Int
   }
 
-  /// One field written: its `"key":` and where its value comes from.
+  /// The keys one after the other, and where each ends, for `matches`.
+  let keyText: [UInt8]
+  let keyEnds: [Int]
+
+  init(keys: [[UInt8]]) {
+    self.keys = keys
+    keyText = Array(keys.joined())
+    var end = 0
+    keyEnds = keys.map { end += $0.count; return end }
+  }
+
+  /// One field written: its `"key":` (at `keyBytes[key]`) and where its value comes from.
   struct Cell {
-    var key: [UInt8]
+    var key: Range<Int>
     var member: Int
     /// The rule typing the member, or -1.
     var rule: Int
@@ -373,16 +486,23 @@ struct LinePlan {
   }
 
   func matches(_ p: UnsafeBufferPointer<UInt8>, _ members: UnsafeBufferPointer<RawMember>) -> Bool {
-    guard members.count == keys.count else { return false }
-    for (m, key) in zip(members, keys) {
-      guard m.key.count == key.count else { return false }
-      var k = m.key.lowerBound
-      for b in key {
-        if p[k] != b { return false }
-        k += 1
+    guard members.count == keyEnds.count else { return false }
+    return keyText.withUnsafeBufferPointer { text in
+      keyEnds.withUnsafeBufferPointer { ends in
+        var start = 0
+        for i in 0..<ends.count {
+          let m = members[i], end = ends[i]
+          guard m.key.count == end - start else { return false }
+          var k = m.key.lowerBound
+          for j in start..<end {
+            if p[k] != text[j] { return false }
+            k += 1
+          }
+          start = end
+        }
+        return true
       }
     }
-    return true
   }
 }
 

@@ -62,6 +62,30 @@ public final class ByteBuffer {
     _count += bytes.count
   }
 
+  /// Appends a short run of bytes (a key, a number, a date), up to 32 of them as overlapping
+  /// words without a call to `memmove`; a longer run as ``append(_:)-(UnsafeBufferPointer<UInt8>)``.
+  @inlinable @inline(__always)
+  public func appendShort(_ bytes: UnsafeBufferPointer<UInt8>) {
+    let n = bytes.count
+    guard n <= 32, let base = bytes.baseAddress else { return append(bytes) }
+    reserve(32)
+    let from = UnsafeRawPointer(base), to = UnsafeMutableRawPointer(storage + _count)
+    if n >= 8 {
+      to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+      if n > 16 {
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 16, as: UInt64.self), toByteOffset: n - 16, as: UInt64.self)
+      }
+      to.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+    } else if n >= 4 {
+      to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+      to.storeBytes(of: from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+    } else {
+      for i in 0..<n { storage[_count + i] = base[i] }
+    }
+    _count += n
+  }
+
   @inlinable
   public func append(_ text: String) {
     var text = text

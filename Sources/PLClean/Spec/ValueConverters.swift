@@ -403,3 +403,58 @@ extension MeasurementConverter {
     return out
   }
 }
+
+/// How the line path writes a number field's text values: read with the field's mark, then
+/// written as read or with the point moved (a unit conversion by a power of ten); nil when
+/// the field's conversion needs more (a Double product, a unit it lacks), which `number(bytes:)`
+/// does as `convert` does.
+struct NumberWriting: Equatable {
+  var mark: DecimalMark
+  /// The power of ten the unit conversion multiplies by; nil when the number stays as read.
+  var shift: Int?
+
+  init(mark: DecimalMark, shift: Int? = nil) {
+    self.mark = mark
+    self.shift = shift
+  }
+
+  /// The writing of numbers in `units`, or nil.
+  init?(mark: DecimalMark?, units: UnitStep) {
+    guard let mark else { return nil }
+    self.mark = mark
+    guard let to = units.to else { shift = nil; return }
+    guard let from = units.unit else { return nil }
+    // The cases of `UnitTable.convert` that neither fail nor compute a Double.
+    if let a = from.reference, let b = to.reference, a != b { return nil }
+    if let a = from.basis, let b = to.basis, a != b { return nil }
+    guard from.dimension == to.dimension else { return nil }
+    if from.code == to.code { shift = nil; return }
+    guard let p = from.factorPower, let q = to.factorPower, from.offset == 0, to.offset == 0 else { return nil }
+    shift = p - q
+  }
+
+  @inline(__always)
+  func write(_ n: ScannedNumber, to out: ByteBuffer) {
+    if let shift { n.writeShifted(by: shift, to: out) } else { n.write(to: out) }
+  }
+}
+
+/// How the line path writes a measurement field's plain and censored cells (`12,3`, `<0,05`):
+/// for a field of its own name (not the result shape's cell) with the decimal mark said and no
+/// unit; nil otherwise, and then `split(bytes:)` splits as `convert` does.
+struct MeasurementWriting: Equatable {
+  var mark: DecimalMark
+  /// Whether a censored result is split without a substitute value (and so without a note).
+  var censoredAsIs: Bool
+}
+
+extension MeasurementConverter {
+  var lineWriting: MeasurementWriting? {
+    guard let mark = choice.mark, !names.keepsCell, names.unitRaw == nil, units.unit == nil, units.to == nil else { return nil }
+    return MeasurementWriting(mark: mark, censoredAsIs: substitute == nil || substitute == CleanSpec.Censored.Substitute.none)
+  }
+}
+
+extension NumberConverter {
+  var lineWriting: NumberWriting? { NumberWriting(mark: choice.mark, units: units) }
+}

@@ -16,7 +16,7 @@ enum Bytes {
     return 0
   }
 
-  static func skipSpaces(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+  @inline(__always) static func skipSpaces(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
     var i = start
     while i < end {
       let w = spaceWidth(p, i, end)
@@ -26,7 +26,7 @@ enum Bytes {
     return i
   }
 
-  static func trimSpacesBack(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+  @inline(__always) static func trimSpacesBack(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int {
     var e = end
     while e > start {
       let b = p[e - 1]

@@ -1,3 +1,5 @@
+import PLCore
+
 /// The character a lab uses between the whole and the fractional part of a number.
 public enum DecimalMark: String, Hashable, Sendable, CaseIterable {
   /// `1,133.5` — the point is the decimal mark; commas group thousands.
@@ -52,6 +54,16 @@ public enum NumberText {
   static func scan(
     _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, decimal: DecimalMark, percentSign: Bool
   ) -> Scan? {
+    guard let s = scanDigits(p, start, end, decimal: decimal, percentSign: percentSign) else { return nil }
+    return Scan(number: s.number, end: s.end)
+  }
+
+  /// ``scan(_:_:_:decimal:percentSign:)`` without making the number's text: its digits, to be
+  /// written where they go.
+  @inline(__always)
+  static func scanDigits(
+    _ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, decimal: DecimalMark, percentSign: Bool
+  ) -> ScannedNumber? {
     var i = start
     var negative = false
     if i < end {
@@ -108,9 +120,7 @@ public enum NumberText {
         mantissaEnd = i
       }
     }
-    let text = acc.text(negative: negative, exponent: scientific ? exponent : nil)
-    let value = acc.value(negative: negative, exponent: exponent)
-    return Scan(number: LabNumber(text: text, value: value, percent: percent), end: mantissaEnd)
+    return ScannedNumber(digits: acc, negative: negative, exponent: exponent, scientific: scientific, percent: percent, end: mantissaEnd)
   }
 
   enum Separator: Equatable { case mark, space, apostrophe }
@@ -291,4 +301,102 @@ enum Powers {
     1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
     1e18, 1e19, 1e20, 1e21, 1e22,
   ]
+}
+
+/// A number read from bytes, before its text is made: the scanned digits, so that the text can
+/// be written straight into an output buffer, as read or times a power of ten.
+struct ScannedNumber {
+  var digits: DigitAccumulator
+  var negative: Bool
+  /// The printed exponent (0 when there is none).
+  var exponent: Int
+  var scientific: Bool
+  var percent: Bool
+  /// Where the number stopped.
+  var end: Int
+
+  /// The number as `NumberText` makes it.
+  var number: LabNumber {
+    LabNumber(
+      text: digits.text(negative: negative, exponent: scientific ? exponent : nil),
+      value: digits.value(negative: negative, exponent: exponent), percent: percent)
+  }
+
+  /// Appends `number.text`.
+  func write(to out: ByteBuffer) {
+    var buffer = digits.buffer
+    let d = digits
+    let negative = negative, exponent = exponent, scientific = scientific
+    withUnsafeBytes(of: &buffer) { raw in
+      let b = raw.bindMemory(to: UInt8.self)
+      if negative && d.significant != 0 { out.append(UInt8(ascii: "-")) }
+      if d.intCount == 0 {
+        out.append(UInt8(ascii: "0"))
+      } else {
+        out.appendShort(UnsafeBufferPointer(rebasing: b[0..<d.intCount]))
+      }
+      if d.fractionCount > 0 {
+        out.append(UInt8(ascii: "."))
+        out.appendShort(UnsafeBufferPointer(rebasing: b[d.intCount..<d.count]))
+      }
+      if scientific {
+        out.append(UInt8(ascii: "e"))
+        out.append(decimal: exponent)
+      }
+    }
+  }
+
+  /// Appends the text of the number times 10^`power`, exactly as
+  /// `DecimalParts(json: number.text)!.shifted(by: power).text` (the unit conversions that are
+  /// a power of ten): the same digits with the point moved, trailing zeros kept.
+  func writeShifted(by power: Int, to out: ByteBuffer) {
+    var buffer = digits.buffer
+    let d = digits
+    // The parts' digits: the scanned ones without leading zeros (one zero for zero), and their power.
+    var first = 0
+    if d.intCount == 0 {
+      withUnsafeBytes(of: &buffer) { raw in
+        while first < d.count && raw[first] == 0x30 { first += 1 }
+      }
+    }
+    let zero = first == d.count
+    let n = zero ? 1 : d.count - first
+    let e = (scientific ? exponent : 0) - d.fractionCount + power
+    withUnsafeBytes(of: &buffer) { raw in
+      let b = raw.bindMemory(to: UInt8.self)
+      let all = zero ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : UnsafeBufferPointer(rebasing: b[first..<d.count])
+      @inline(__always) func digits(_ from: Int, _ to: Int) {
+        if zero {
+          if from < to { out.append(UInt8(ascii: "0")) }
+        } else {
+          out.appendShort(UnsafeBufferPointer(rebasing: all[from..<to]))
+        }
+      }
+      if negative && !zero { out.append(UInt8(ascii: "-")) }
+      if scientific {
+        digits(0, 1)
+        if n > 1 {
+          out.append(UInt8(ascii: "."))
+          digits(1, n)
+        }
+        out.append(UInt8(ascii: "e"))
+        out.append(decimal: e + n - 1)
+      } else if e >= 0 {
+        digits(0, n)
+        if !zero { for _ in 0..<e { out.append(UInt8(ascii: "0")) } }
+      } else {
+        let point = n + e
+        if point <= 0 {
+          out.append(UInt8(ascii: "0"))
+          out.append(UInt8(ascii: "."))
+          for _ in 0 ..< -point { out.append(UInt8(ascii: "0")) }
+          digits(0, n)
+        } else {
+          digits(0, point)
+          out.append(UInt8(ascii: "."))
+          digits(point, n)
+        }
+      }
+    }
+  }
 }

@@ -99,12 +99,22 @@ import Testing
       let whole = Int.random(in: 0...99_999, using: &rng)
       var text = whole >= 1000 && Bool.random(using: &rng) ? "\(whole / 1000).\(String(format: "%03d", whole % 1000))" : "\(whole)"
       if Bool.random(using: &rng) { text += "," + String(Int.random(in: 0...999, using: &rng)) }
-      switch Int.random(in: 0..<12, using: &rng) {
+      switch Int.random(in: 0..<24, using: &rng) {
       case 0: return "<" + text
       case 1: return "-" + text
       case 2: return " " + text + " "
       case 3: return text + "e2"
       case 4: return text.replacingOccurrences(of: ",", with: ".")
+      case 5: return "<= " + text
+      case 6: return "≥" + text
+      case 7: return "> " + text + " "
+      case 8: return "<" + text + "*"
+      case 9: return "0,0" + String(Int.random(in: 0...999, using: &rng))
+      case 10: return "−0,000"
+      case 11: return "," + String(Int.random(in: 0...99, using: &rng))
+      case 12: return text + " x 10^-3"
+      case 13: return "<-" + text + "E-2"
+      case 14: return text + " %"
       default: return text
       }
     }
