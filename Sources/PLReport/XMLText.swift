@@ -1,21 +1,9 @@
-/// Text and attribute values for HTML and SVG: `&`, `<`, `>`, `"` and `'` escaped.
+import PLCore
+
+/// Numbers and text for HTML and SVG.
 public enum XMLText {
-  public static func escape(_ text: String) -> String {
-    guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) else { return text }
-    var out = ""
-    out.reserveCapacity(text.utf8.count + 16)
-    for c in text.unicodeScalars {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default: out.unicodeScalars.append(c)
-      }
-    }
-    return out
-  }
+  /// `&`, `<`, `>`, `"` and `'` escaped (PLCore's `HTMLText`).
+  public static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
   /// A number for a coordinate: one decimal, no exponent.
   static func coordinate(_ x: Double) -> String {
