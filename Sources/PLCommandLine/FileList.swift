@@ -88,16 +88,7 @@ public struct FileList: Sendable, Equatable {
   /// - Throws: `.inputMissing` (66) when the list cannot be opened; `.io` (74) when reading it
   ///   fails; `.malformed` (65) as `init(bytes:source:nulSeparated:)`.
   public static func read(from path: String, nulSeparated: Bool) throws(PLError) -> FileList {
-    let stream = try FileStream(path: path)
-    var bytes: [UInt8] = []
-    let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
-    defer { block.deallocate() }
-    while true {
-      let n = try stream.read(into: block)
-      if n == 0 { break }
-      bytes.append(contentsOf: block[0..<n])
-    }
-    return try FileList(bytes: bytes, source: path, nulSeparated: nulSeparated)
+    try FileList(bytes: try FileStream.readAll(path: path), source: path, nulSeparated: nulSeparated)
   }
 
   /// "line 3", or "entry 3" in a NUL-separated list.

@@ -59,15 +59,6 @@ public enum AtomicFile {
 
   /// Reads a small text file whole (metrics, specs); not for record data.
   public static func read(_ path: String) throws(PLError) -> String {
-    let source = try FileStream(path: path)
-    var bytes: [UInt8] = []
-    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
-    defer { chunk.deallocate() }
-    while true {
-      let n = try source.read(into: chunk)
-      if n == 0 { break }
-      bytes += chunk[0..<n]
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    String(decoding: try FileStream.readAll(path: path), as: UTF8.self)
   }
 }

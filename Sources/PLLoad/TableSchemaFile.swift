@@ -52,17 +52,8 @@ public struct TableSchema: Equatable, Sendable {
   ///   is not a valid schema, naming the file, the line when the JSON or YAML does not parse,
   ///   and the reason.
   public static func load(path: String) throws(PLError) -> TableSchema {
-    let stream = try FileStream(path: path)
-    var bytes: [UInt8] = []
-    let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
-    defer { block.deallocate() }
-    while true {
-      let count = try stream.read(into: block)
-      if count == 0 { break }
-      bytes += block[0..<count]
-      if bytes.count > 16 << 20 {
-        throw .config(source: path, message: "the schema file is larger than 16 MiB; is it the right file?")
-      }
+    let bytes = try FileStream.readAll(path: path, limit: 16 << 20) {
+      .config(source: path, message: "the schema file is larger than 16 MiB; is it the right file?")
     }
     return try parse(bytes, source: path)
   }

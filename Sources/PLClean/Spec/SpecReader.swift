@@ -29,15 +29,8 @@ public struct SpecReader {
   /// - Throws: `PLError.inputMissing` when it cannot be read, `PLError.config` (exit 78) for
   ///   anything wrong in it.
   public static func read(path: String, vocabulary: SpecVocabulary = .standard) throws(PLError) -> CleanSpec {
-    let stream = try FileStream(path: path)
-    var bytes: [UInt8] = []
-    let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
-    defer { block.deallocate() }
-    while true {
-      let n = try stream.read(into: block)
-      if n == 0 { break }
-      bytes += block[0..<n]
-      if bytes.count > 16 << 20 { throw PLError.config(source: path, message: "a spec larger than 16 MiB is not a spec") }
+    let bytes = try FileStream.readAll(path: path, limit: 16 << 20) {
+      .config(source: path, message: "a spec larger than 16 MiB is not a spec")
     }
     guard let text = String(validating: bytes, as: UTF8.self) else {
       throw .config(source: path, message: "the spec is not UTF-8 text")
