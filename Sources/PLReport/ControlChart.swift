@@ -67,6 +67,12 @@ public struct ControlChart: Sendable {
   /// Points with at least one result out of spec.
   public var outOfSpecPoints: Int { points.filter { $0.outOfSpec > 0 }.count }
 
+  /// Fewer than `minPoints` points, none hidden, none flagged and none out of spec: a row of the
+  /// short-series table rather than a chart.
+  public func isShort(below minPoints: Int) -> Bool {
+    points.count < minPoints && hiddenPoints == 0 && violations == 0 && outOfSpecPoints == 0
+  }
+
   /// Worst first: most flagged points, then most flags, then most points out of spec, then by name.
   public static func worstFirst(_ a: ControlChart, _ b: ControlChart) -> Bool {
     if a.violations != b.violations { return a.violations > b.violations }

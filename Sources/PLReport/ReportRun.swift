@@ -43,8 +43,8 @@ public struct ReportRun {
     }
     charts.sort(by: ControlChart.worstFirst)
     // A short series with nothing to flag is a table row, not a chart.
-    let short = charts.filter { $0.points.count < plan.minPoints && $0.violations == 0 && $0.outOfSpecPoints == 0 && $0.hiddenPoints == 0 }
-    if plan.format == .html { charts.removeAll { $0.points.count < plan.minPoints && $0.violations == 0 && $0.outOfSpecPoints == 0 && $0.hiddenPoints == 0 } }
+    let short = plan.format == .html ? charts.filter { $0.isShort(below: plan.minPoints) } : []
+    if !short.isEmpty { charts.removeAll { $0.isShort(below: plan.minPoints) } }
     let flagged = charts.reduce(0) { $0 + $1.violations }
     let goldRecords = series.reduce(0) { $0 + $1.points.count }
     switch plan.format {
